@@ -1,0 +1,278 @@
+#include "core/load/yaml_reader.hpp"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+#include <cmath>
+#include <limits>
+#include <regex>
+#include <sstream>
+#include <unordered_map>
+
+namespace flowrun {
+namespace {
+
+SourcePos to_pos(const YAML::Mark& mark) {
+  if (mark.is_null()) return {};
+  return {static_cast<std::uint32_t>(mark.line + 1), static_cast<std::uint32_t>(mark.column + 1)};
+}
+
+bool is_one_of(const std::string& value, std::initializer_list<const char*> words) {
+  for (const char* word : words) {
+    if (value == word) return true;
+  }
+  return false;
+}
+
+bool parse_integer(const std::string& text, std::int64_t& out) {
+  static const std::regex decimal("[-+]?[0-9]+");
+  static const std::regex octal("0o[0-7]+");
+  static const std::regex hex("0x[0-9a-fA-F]+");
+  try {
+    if (std::regex_match(text, decimal)) {
+      out = std::stoll(text);
+    } else if (std::regex_match(text, octal)) {
+      out = std::stoll(text.substr(2), nullptr, 8);
+    } else if (std::regex_match(text, hex)) {
+      out = std::stoll(text.substr(2), nullptr, 16);
+    } else {
+      return false;
+    }
+  } catch (const std::out_of_range&) {
+    return false;  // too big for an integer: read as a float below
+  }
+  return true;
+}
+
+bool parse_float(const std::string& text, double& out) {
+  static const std::regex number("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  if (is_one_of(text, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})) {
+    out = std::numeric_limits<double>::infinity();
+  } else if (is_one_of(text, {"-.inf", "-.Inf", "-.INF"})) {
+    out = -std::numeric_limits<double>::infinity();
+  } else if (is_one_of(text, {".nan", ".NaN", ".NAN"})) {
+    out = std::numeric_limits<double>::quiet_NaN();
+  } else if (std::regex_match(text, number)) {
+    out = std::strtod(text.c_str(), nullptr);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Resolves a plain scalar with the YAML 1.2 core schema (so `yes`/`on` stay strings).
+void resolve_plain_scalar(Node& node) {
+  const std::string& t = node.text;
+  if (is_one_of(t, {"", "~", "null", "Null", "NULL"})) {
+    node.kind = Node::Kind::Null;
+  } else if (is_one_of(t, {"true", "True", "TRUE"})) {
+    node.kind = Node::Kind::Bool, node.boolean = true;
+  } else if (is_one_of(t, {"false", "False", "FALSE"})) {
+    node.kind = Node::Kind::Bool, node.boolean = false;
+  } else if (parse_integer(t, node.integer)) {
+    node.kind = Node::Kind::Integer, node.number = static_cast<double>(node.integer);
+  } else if (parse_float(t, node.number)) {
+    node.kind = Node::Kind::Float;
+  } else {
+    node.kind = Node::Kind::String;
+  }
+}
+
+std::size_t count_nodes(const Node& node) {
+  std::size_t count = 1;
+  for (const auto& item : node.items) count += count_nodes(item);
+  for (const auto& entry : node.entries) count += 1 + count_nodes(entry.value);
+  return count;
+}
+
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  TreeBuilder(const std::string& file, Diagnostics& diagnostics, const ReaderLimits& limits)
+      : file_(file), diagnostics_(diagnostics), limits_(limits) {}
+
+  bool has_root() const { return has_root_; }
+  Node take_root() { return std::move(root_); }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Node node;
+    node.pos = to_pos(mark);
+    finish(std::move(node), anchor);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) {
+      Node node;
+      node.pos = to_pos(mark);
+      finish(std::move(node), 0);
+      return;
+    }
+    count(it->second.second, mark);
+    Node copy = it->second.first;
+    copy.pos = to_pos(mark);
+    finish(std::move(copy), 0);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    count(1, mark);
+    Node node;
+    node.pos = to_pos(mark);
+    node.text = value;
+    bool quoted = tag == "!";
+    node.span = static_cast<std::uint32_t>(std::min<std::size_t>(value.size(), 200)) + (quoted ? 2 : 0);
+    if (tag == "?" || tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
+        tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
+      resolve_plain_scalar(node);
+    } else {
+      node.kind = Node::Kind::String;
+    }
+    finish(std::move(node), anchor);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(Node::Kind::Sequence, mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(Node::Kind::Mapping, mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Frame {
+    Node node;
+    YAML::anchor_t anchor = 0;
+    bool has_pending_key = false;
+    Node pending_key;
+    std::unordered_map<std::string, SourcePos> seen_keys;
+  };
+
+  void count(std::size_t nodes, const YAML::Mark& mark) {
+    total_nodes_ += nodes;
+    if (total_nodes_ > limits_.max_nodes) {
+      throw ReaderLimitExceeded{
+          "the document expands to more than " + std::to_string(limits_.max_nodes) +
+              " nodes (an alias bomb?)",
+          to_pos(mark)};
+    }
+  }
+
+  void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    count(1, mark);
+    if (stack_.size() >= limits_.max_depth) {
+      throw ReaderLimitExceeded{
+          "nesting is deeper than " + std::to_string(limits_.max_depth) + " levels", to_pos(mark)};
+    }
+    Frame frame;
+    frame.node.kind = kind;
+    frame.node.pos = to_pos(mark);
+    frame.anchor = anchor;
+    stack_.push_back(std::move(frame));
+  }
+
+  void close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    finish(std::move(frame.node), frame.anchor);
+  }
+
+  void remember_anchor(const Node& node, YAML::anchor_t anchor) {
+    if (anchor != 0) anchors_[anchor] = {node, count_nodes(node)};
+  }
+
+  void finish(Node node, YAML::anchor_t anchor) {
+    remember_anchor(node, anchor);
+    if (stack_.empty()) {
+      if (!has_root_) root_ = std::move(node);
+      has_root_ = true;
+      return;
+    }
+    Frame& parent = stack_.back();
+    if (parent.node.kind == Node::Kind::Sequence) {
+      parent.node.items.push_back(std::move(node));
+    } else if (!parent.has_pending_key) {
+      parent.pending_key = std::move(node);
+      parent.has_pending_key = true;
+    } else {
+      parent.has_pending_key = false;
+      add_entry(parent, std::move(parent.pending_key), std::move(node));
+    }
+  }
+
+  void add_entry(Frame& frame, Node key, Node value) {
+    if (key.kind == Node::Kind::String && key.text == "<<" && key.span == 2) {
+      merge(frame, value);
+      return;
+    }
+    if (!key.is_scalar()) {
+      diagnostics_.error("complex-key", file_, key.pos, "mapping keys must be plain scalars");
+      return;
+    }
+    auto [it, inserted] = frame.seen_keys.emplace(key.text, key.pos);
+    if (!inserted) {
+      diagnostics_.error("duplicate-key", file_, key.pos, "duplicate key '" + key.text + "'", key.span)
+          .note("first defined here", it->second);
+      return;
+    }
+    frame.node.entries.push_back({std::move(key), std::move(value)});
+  }
+
+  // YAML merge keys (`<<: *defaults`): keys already present win.
+  void merge(Frame& frame, const Node& value) {
+    if (value.is_sequence()) {
+      for (const auto& item : value.items) merge(frame, item);
+      return;
+    }
+    if (!value.is_mapping()) {
+      diagnostics_.error("bad-merge", file_, value.pos, "a merge key '<<' needs a mapping");
+      return;
+    }
+    for (const auto& entry : value.entries) {
+      if (frame.seen_keys.emplace(entry.key.text, entry.key.pos).second) {
+        frame.node.entries.push_back(entry);
+      }
+    }
+  }
+
+  const std::string& file_;
+  Diagnostics& diagnostics_;
+  const ReaderLimits& limits_;
+  std::vector<Frame> stack_;
+  std::unordered_map<YAML::anchor_t, std::pair<Node, std::size_t>> anchors_;
+  std::size_t total_nodes_ = 0;
+  Node root_;
+  bool has_root_ = false;
+};
+
+}  // namespace
+
+Node read_yaml(const std::string& file, const std::string& text, Diagnostics& diagnostics,
+               const ReaderLimits& limits) {
+  std::istringstream stream(text);
+  TreeBuilder builder(file, diagnostics, limits);
+  try {
+    YAML::Parser parser(stream);
+    parser.HandleNextDocument(builder);
+    if (parser.HandleNextDocument(builder)) {
+      diagnostics.warning("multiple-documents", file, {},
+                          "the file holds several YAML documents; only the first is read");
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    throw ReaderLimitExceeded{"nesting is too deep", to_pos(e.mark)};
+  } catch (const YAML::Exception& e) {
+    diagnostics.error("syntax", file, to_pos(e.mark), "syntax error: " + e.msg);
+    return Node{};
+  }
+  return builder.has_root() ? builder.take_root() : Node{};
+}
+
+}  // namespace flowrun
