@@ -99,6 +99,9 @@ struct Step {
   OutputsMode outputs = OutputsMode::File;
   std::optional<Foreach> foreach;
   std::optional<nlohmann::json> matrix;
+  /// Fan-out limits as written, for `foreach` and `matrix` alike (also copied into `foreach`).
+  int max_parallel = 0;
+  std::optional<std::string> tolerated_failures;
   std::optional<Repeat> repeat;
   /// Keys of `with:` (plugins, sub-workflow params) and of the built-in types (message,
   /// inputs, duration, for, error, cause, ...), as data; strings may hold expressions.

@@ -1,0 +1,234 @@
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/engine/retry_policy.hpp"
+#include "core/engine/scheduler.hpp"
+#include "core/exec/output_file.hpp"
+
+namespace flowrun {
+namespace {
+
+void append_to_log(const std::string& path, const std::string& text) {
+  int fd = open_append(path.c_str());
+  if (fd < 0) return;
+  std::string line = "flowrun: " + text + "\n";
+  [[maybe_unused]] ssize_t ignored = write(fd, line.data(), line.size());
+  close(fd);
+}
+
+std::int64_t elapsed_ms(std::int64_t started_ns) { return (monotonic_ns() - started_ns) / 1000000; }
+
+}  // namespace
+
+void Scheduler::start_attempt(std::uint32_t step) {
+  const Step& definition = workflow_.steps[step];
+  StepRecord& record = state_.steps[step];
+  const int attempt = ++record.attempts;
+  if (attempt == 1) record.started_ms = now_epoch_ms();
+  record.status = StepStatus::Running;
+  record.ended_ms = 0;
+  folder_.attempt_log_path(definition.id, attempt, log_path_);
+  folder_.attempt_output_path(definition.id, attempt, output_path_);
+  std::string cause;
+  if (!commands_.build(definition, command_, cause)) {
+    fail_to_start(step, cause);
+    return;
+  }
+  argv_.clear();
+  for (std::string& arg : command_.argv) argv_.push_back(arg.data());
+  argv_.push_back(nullptr);
+  extra_env_[2].assign("FLOWRUN_STEP=").append(definition.id);
+  extra_env_[3].assign("FLOWRUN_ATTEMPT=").append(std::to_string(attempt));
+  extra_env_[4].assign("FLOWRUN_OUTPUT=").append(output_path_);
+
+  Slot slot;
+  slot.step = step;
+  slot.attempt = attempt;
+  SpawnRequest request;
+  request.program = command_.program.c_str();
+  request.argv = argv_.data();
+  request.envp = environment_.build(definition.env, extra_env_);
+  request.cwd = working_dir_for(definition);
+  request.log_path = log_path_.c_str();
+  int pipe_fds[2] = {-1, -1};
+  if (options_.stream) {
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+      fail_to_start(step, std::string("cannot create a pipe: ") + std::strerror(errno));
+      return;
+    }
+    slot.log_fd = open_append(log_path_.c_str());
+    request.output_fd = pipe_fds[1];
+  }
+  slot.started_ns = monotonic_ns();
+  SpawnResult started = spawner_.spawn(request);
+  if (pipe_fds[1] >= 0) close(pipe_fds[1]);
+  if (started.error != 0) {
+    if (pipe_fds[0] >= 0) close(pipe_fds[0]);
+    if (slot.log_fd >= 0) close(slot.log_fd);
+    fail_to_start(step, "cannot start '" + command_.argv[0] + "': " + std::strerror(started.error));
+    return;
+  }
+  slot.pid = started.pid;
+  if (pipe_fds[0] >= 0) {
+    fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
+    slot.stream_fd = pipe_fds[0];
+  }
+  slots_.push_back(slot);
+  recorder_.attempt_started(state_, step, attempt, started.pid);
+  observer_.attempt_started(state_, step, attempt);
+  std::optional<Duration> timeout =
+      definition.timeout ? definition.timeout : workflow_.defaults.timeout;
+  if (timeout) {
+    timers_.push({slot.started_ns + timeout->milliseconds * 1000000, step, attempt,
+                  TimerKind::AttemptTimeout});
+  }
+}
+
+// A spawn that failed is a failed attempt with the shell's "cannot execute" code, 127.
+void Scheduler::fail_to_start(std::uint32_t step, const std::string& cause) {
+  append_to_log(log_path_, cause);
+  StepRecord& record = state_.steps[step];
+  record.exit_code = 127;
+  record.signal = 0;
+  record.has_log = true;
+  record.ended_ms = now_epoch_ms();
+  AttemptResult result{record.attempts, 127, 0, StepStatus::Failed, 0, log_path_};
+  recorder_.attempt_started(state_, step, record.attempts, 0);
+  observer_.attempt_started(state_, step, record.attempts);
+  recorder_.attempt_finished(state_, step, result);
+  observer_.attempt_finished(state_, step, result);
+  retry_or_finish(step, StepStatus::Failed, 127, cause);
+}
+
+void Scheduler::reap_children() {
+  int status = 0;
+  for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
+    auto found = std::find_if(slots_.begin(), slots_.end(),
+                              [&](const Slot& slot) { return slot.pid == pid; });
+    if (found == slots_.end()) continue;
+    Slot slot = *found;
+    *found = slots_.back();
+    slots_.pop_back();
+    if (slot.stream_fd >= 0) drain_stream(slot);
+    if (slot.stream_fd >= 0) close(slot.stream_fd);
+    if (slot.log_fd >= 0) close(slot.log_fd);
+    // Background children of the step must not outlive it: stop what is left of its group.
+    if (signal_group(pid, SIGTERM)) leftover_groups_.push_back(pid);
+    end_attempt(slot, decode_wait_status(status), {});
+  }
+}
+
+void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause) {
+  const std::uint32_t step = slot.step;
+  StepRecord& record = state_.steps[step];
+  record.exit_code = exit.exit_code;
+  record.signal = static_cast<std::uint8_t>(exit.signal);
+  record.has_log = true;
+  record.ended_ms = now_epoch_ms();
+  StepStatus status = StepStatus::Succeeded;
+  if (slot.timed_out) {
+    status = StepStatus::TimedOut;
+    const Step& definition = workflow_.steps[step];
+    Duration limit = definition.timeout ? *definition.timeout : *workflow_.defaults.timeout;
+    cause =
+        "attempt " + std::to_string(slot.attempt) + " timed out after " + format_duration(limit);
+  } else if (exit.exit_code != 0) {
+    status = slot.stopped ? StepStatus::Cancelled : StepStatus::Failed;
+    if (exit.signal) cause = "killed by " + signal_name(exit.signal);
+  }
+  folder_.attempt_log_path(workflow_.steps[step].id, slot.attempt, log_path_);
+  folder_.attempt_output_path(workflow_.steps[step].id, slot.attempt, output_path_);
+  StepOutputs outputs = read_output_file(output_path_.c_str());
+  if (!outputs.empty()) state_.details_of(step).outputs = std::move(outputs);
+  AttemptResult result{
+      slot.attempt, exit.exit_code, exit.signal, status, elapsed_ms(slot.started_ns), log_path_};
+  recorder_.attempt_finished(state_, step, result);
+  observer_.attempt_finished(state_, step, result);
+  retry_or_finish(step, status, exit.exit_code, std::move(cause));
+}
+
+void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_code,
+                                std::string cause) {
+  StepRecord& record = state_.steps[step];
+  const Step& definition = workflow_.steps[step];
+  bool may_continue = !hard_stop_ && (stop_reason_ == StopReason::None ||
+                                      definition.trigger == TriggerRule::Always);
+  const RetryPolicy& policy = effective_retry(workflow_, definition);
+  if (status == StepStatus::Succeeded || status == StepStatus::Cancelled || !may_continue ||
+      !should_retry(policy, record.attempts, exit_code)) {
+    if (status == StepStatus::Succeeded) cause.clear();
+    finish(step, status, std::move(cause));
+    return;
+  }
+  record.status = StepStatus::Retrying;
+  std::int64_t delay = retry_delay_ms(policy, record.attempts, rng_);
+  recorder_.step_retrying(state_, step, delay);
+  observer_.step_retrying(state_, step, delay);
+  if (delay == 0) {
+    ready_.push_back(step);
+  } else {
+    retrying_.push_back(step);
+    timers_.push({monotonic_ns() + delay * 1000000, step, record.attempts, TimerKind::RetryDelay});
+  }
+}
+
+void Scheduler::read_streams(const std::vector<pollfd>& fds) {
+  for (const pollfd& ready : fds) {
+    if (!(ready.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    for (Slot& slot : slots_) {
+      if (slot.stream_fd == ready.fd) {
+        drain_stream(slot);
+        break;
+      }
+    }
+  }
+}
+
+// Copies what the pipe holds now to the log and the observer; closes it at end of file.
+void Scheduler::drain_stream(Slot& slot) {
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = read(slot.stream_fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0 || errno != EAGAIN) {
+        close(slot.stream_fd);
+        slot.stream_fd = -1;
+      }
+      return;
+    }
+    std::string_view bytes(buffer, static_cast<std::size_t>(n));
+    if (slot.log_fd >= 0) {
+      [[maybe_unused]] ssize_t ignored = write(slot.log_fd, bytes.data(), bytes.size());
+    }
+    observer_.step_output(state_, slot.step, bytes);
+  }
+}
+
+const char* Scheduler::working_dir_for(const Step& step) {
+  if (!step.working_dir) return base_dir_.empty() ? nullptr : base_dir_.c_str();
+  if (!step.working_dir->empty() && step.working_dir->front() == '/')
+    return step.working_dir->c_str();
+  cwd_ = base_dir_.empty() ? *step.working_dir : base_dir_ + "/" + *step.working_dir;
+  return cwd_.c_str();
+}
+
+Scheduler::Slot* Scheduler::find_slot(std::uint32_t step, int attempt) {
+  for (Slot& slot : slots_) {
+    if (slot.step == step && slot.attempt == attempt) return &slot;
+  }
+  return nullptr;
+}
+
+std::int64_t Scheduler::kill_grace_ns(const Step& step) const {
+  Duration grace = step.kill_grace                 ? *step.kill_grace
+                   : workflow_.defaults.kill_grace ? *workflow_.defaults.kill_grace
+                                                   : options_.kill_grace;
+  return grace.milliseconds * 1000000;
+}
+
+}  // namespace flowrun

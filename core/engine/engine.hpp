@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/engine/run_events.hpp"
+#include "core/engine/run_folder.hpp"
+#include "core/engine/run_state.hpp"
+#include "core/model/workflow.hpp"
+#include "core/util/duration.hpp"
+
+namespace flowrun {
+
+/// How to run a workflow; the CLI fills it from its options and environment.
+struct RunOptions {
+  int jobs = 0;                          ///< processes at once; 0 = the number of CPUs
+  bool stream = false;                   ///< also pass step output live to RunObserver::step_output
+  std::vector<std::string> environment;  ///< the parent environment, `NAME=value`
+  nlohmann::json params = nlohmann::json::object();
+  Duration kill_grace{5000};  ///< SIGTERM -> SIGKILL, unless the step/defaults set one
+  std::uint64_t seed = 0;     ///< for retry jitter; 0 = random
+};
+
+/// Runs the main graph of `workflow` to its end in one event loop on this thread and returns
+/// the final state. Every change goes to `recorder`, display events to `observer`. Step and
+/// run outcomes are data; throws flowrun::Error only when the environment fails (signals,
+/// the run folder, the recorder). SIGINT/SIGTERM are handled (not delivered) while it runs.
+RunState run_workflow(const Workflow& workflow, const RunOptions& options, const RunFolder& folder,
+                      RunRecorder& recorder, RunObserver& observer);
+
+/// Why a step cannot run in this build (a feature of a later issue), or "" when it can.
+std::string unsupported_cause(const Step& step);
+
+}  // namespace flowrun

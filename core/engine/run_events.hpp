@@ -1,0 +1,64 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/engine/run_state.hpp"
+
+namespace flowrun {
+
+/// Where every state change of a run is recorded (files now, SQLite later). Each call sees
+/// the state after the change; `step` indexes `Workflow::steps` and `RunState::steps`.
+/// Recorders may throw flowrun::Error when their storage fails.
+class RunRecorder {
+ public:
+  virtual ~RunRecorder() = default;
+  virtual void run_started(const RunState& state) = 0;
+  /// The step's trigger rule was met; it waits for a free slot.
+  virtual void step_scheduled(const RunState& state, std::size_t step) = 0;
+  /// `pgid` is the process group of the attempt (also its pid), so a later flowrun can stop
+  /// it when this one died; 0 when the attempt runs no process.
+  virtual void attempt_started(const RunState& state, std::size_t step, int attempt,
+                               pid_t pgid) = 0;
+  virtual void attempt_finished(const RunState& state, std::size_t step,
+                                const AttemptResult& result) = 0;
+  virtual void step_retrying(const RunState& state, std::size_t step, std::int64_t delay_ms) = 0;
+  /// The step reached a final status (also skipped, upstream_failed, cancelled).
+  virtual void step_finished(const RunState& state, std::size_t step) = 0;
+  virtual void run_finished(const RunState& state) = 0;
+};
+
+/// Watches a run for display; every method has a do-nothing default.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void run_started(const RunState&) {}
+  virtual void attempt_started(const RunState&, std::size_t /*step*/, int /*attempt*/) {}
+  virtual void attempt_finished(const RunState&, std::size_t /*step*/, const AttemptResult&) {}
+  virtual void step_retrying(const RunState&, std::size_t /*step*/, std::int64_t /*delay_ms*/) {}
+  virtual void step_finished(const RunState&, std::size_t /*step*/) {}
+  /// The run is being stopped: by SIGINT/SIGTERM (`signal`) or by its timeout (0).
+  virtual void run_stopping(const RunState&, int /*signal*/) {}
+  virtual void run_finished(const RunState&) {}
+  /// Live output of a step (only with `stream`), in arbitrary chunks.
+  virtual void step_output(const RunState&, std::size_t /*step*/, std::string_view /*bytes*/) {}
+  /// The loop is about to sleep: a good moment to flush buffered text.
+  virtual void before_wait(const RunState&) {}
+};
+
+/// A recorder that records nothing (tests, --dry-run).
+class NullRecorder : public RunRecorder {
+ public:
+  void run_started(const RunState&) override {}
+  void step_scheduled(const RunState&, std::size_t) override {}
+  void attempt_started(const RunState&, std::size_t, int, pid_t) override {}
+  void attempt_finished(const RunState&, std::size_t, const AttemptResult&) override {}
+  void step_retrying(const RunState&, std::size_t, std::int64_t) override {}
+  void step_finished(const RunState&, std::size_t) override {}
+  void run_finished(const RunState&) override {}
+};
+
+}  // namespace flowrun

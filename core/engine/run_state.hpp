@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/exec/output_file.hpp"
+
+namespace flowrun {
+
+/// The status of a whole run (the contract's lower-case words).
+enum class RunStatus { Running, Succeeded, Failed, Cancelled, TimedOut, Waiting, Interrupted };
+std::string_view to_string(RunStatus status);
+std::optional<RunStatus> parse_run_status(std::string_view text);
+
+/// The status of one step. Pending/Running/Retrying are transient; the others are final.
+enum class StepStatus : std::uint8_t {
+  Pending,
+  Running,
+  Retrying,
+  Succeeded,
+  Failed,
+  TimedOut,
+  Skipped,
+  UpstreamFailed,
+  Cancelled
+};
+std::string_view to_string(StepStatus status);
+std::optional<StepStatus> parse_step_status(std::string_view text);
+bool is_final(StepStatus status);
+
+/// What is known of one step; kept small because a run may hold 10 000 of them.
+struct StepRecord {
+  std::int64_t started_ms = 0;  ///< Unix epoch ms of the first attempt's start; 0 = never
+  std::int64_t ended_ms = 0;    ///< Unix epoch ms of the end; 0 = not ended
+  std::int32_t exit_code = -1;  ///< of the last attempt; 128+N when killed by signal N; -1 = none
+  std::uint16_t attempts = 0;
+  std::uint8_t signal = 0;  ///< the signal that ended the last attempt, 0 = none
+  StepStatus status = StepStatus::Pending;
+  bool has_log = false;    ///< the last attempt wrote a log file
+  bool continued = false;  ///< failed, but continue_on_error makes it count as success
+};
+
+/// The rarer, larger facts of a step, stored only for the steps that have them.
+struct StepDetails {
+  StepOutputs outputs;
+  std::string cause;  ///< why the step ended as it did, when not a plain success
+};
+
+/// One attempt that just ended, as reported to recorders and observers.
+struct AttemptResult {
+  int attempt = 0;
+  int exit_code = -1;
+  int signal = 0;
+  StepStatus status = StepStatus::Failed;  ///< Succeeded, Failed, TimedOut or Cancelled
+  std::int64_t duration_ms = 0;
+  std::string_view log_path;  ///< empty when no log was written
+};
+
+/// Everything the summary of a run is made of. Steps are parallel to `Workflow::steps`.
+struct RunState {
+  std::string run_id;
+  std::string workflow;
+  std::string file;     ///< absolute path of the workflow file
+  std::string run_dir;  ///< absolute path of runs/<run-id>/
+  RunStatus status = RunStatus::Running;
+  std::int64_t started_ms = 0;
+  std::int64_t ended_ms = 0;
+  nlohmann::json params = nlohmann::json::object();
+  nlohmann::json output = nlohmann::json::object();
+  std::optional<std::string> error;
+  std::optional<std::string> cause;
+  int stop_signal = 0;  ///< SIGINT or SIGTERM when the run was cancelled by one
+  std::vector<StepRecord> steps;
+  std::unordered_map<std::uint32_t, StepDetails> details;
+
+  /// Details of step `index`, or nullptr when it has none.
+  const StepDetails* find_details(std::size_t index) const;
+  StepDetails& details_of(std::size_t index);
+};
+
+/// Unix epoch milliseconds now.
+std::int64_t now_epoch_ms();
+/// ISO-8601 UTC with milliseconds and `Z`: `2026-11-24T03:00:00.123Z`.
+std::string format_timestamp(std::int64_t epoch_ms);
+/// `SIGTERM` for 15; `SIG<n>` when unknown.
+std::string signal_name(int signal);
+
+}  // namespace flowrun

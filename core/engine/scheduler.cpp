@@ -1,0 +1,382 @@
+#include "core/engine/scheduler.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/engine/retry_policy.hpp"
+
+namespace flowrun {
+namespace {
+
+std::size_t parallel_limit(const Workflow& workflow, int jobs) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  std::size_t limit =
+      jobs > 0 ? static_cast<std::size_t>(jobs) : static_cast<std::size_t>(std::max(1L, cpus));
+  if (workflow.concurrency && *workflow.concurrency > 0) {
+    limit = std::min(limit, static_cast<std::size_t>(*workflow.concurrency));
+  }
+  return limit;
+}
+
+std::string absolute_path(const std::string& path) {
+  if (path.empty()) return {};
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+bool counts_as_failure(StepStatus status) {
+  return status == StepStatus::Failed || status == StepStatus::TimedOut ||
+         status == StepStatus::UpstreamFailed;
+}
+
+}  // namespace
+
+std::string unsupported_cause(const Step& step) {
+  if (step.action.kind == ActionKind::Uses) {
+    return "plugins ('uses: " + step.action.plugin +
+           "') are not supported yet by this build (issue 9)";
+  }
+  if (step.action.kind == ActionKind::Type) {
+    StepType type = step.action.type;
+    if (type != StepType::Noop && type != StepType::Pass && type != StepType::Fail) {
+      return "'type: " + std::string(to_string(type)) +
+             "' is not supported yet by this build (issue 7)";
+    }
+  }
+  if (step.action.kind == ActionKind::None) return "step '" + step.id + "' has no action";
+  if (step.foreach || step.matrix) return "'foreach'/'matrix' is not supported yet by this build";
+  if (step.repeat) return "'repeat' is not supported yet by this build";
+  if (step.condition) return "'if:' conditions are not supported yet by this build (issue 6)";
+  return {};
+}
+
+RunState run_workflow(const Workflow& workflow, const RunOptions& options, const RunFolder& folder,
+                      RunRecorder& recorder, RunObserver& observer) {
+  Scheduler scheduler(workflow, options, folder, recorder, observer);
+  return scheduler.run();
+}
+
+Scheduler::Scheduler(const Workflow& workflow, const RunOptions& options, const RunFolder& folder,
+                     RunRecorder& recorder, RunObserver& observer)
+    : workflow_(workflow),
+      options_(options),
+      folder_(folder),
+      recorder_(recorder),
+      observer_(observer),
+      dag_(workflow),
+      spawner_(loop_.original_mask()),
+      environment_(options.environment, workflow),
+      commands_(workflow, std::string(environment_.base_value("PATH"))),
+      rng_(options.seed ? options.seed : std::random_device{}()) {
+  const std::size_t n = workflow.steps.size();
+  state_.run_id = folder.run_id();
+  state_.workflow = workflow.name;
+  state_.file = absolute_path(workflow.file);
+  state_.run_dir = folder.path();
+  state_.params = options.params;
+  state_.steps.resize(n);
+  needs_.resize(n);
+  decided_.assign(n, 0);
+  limit_ = parallel_limit(workflow, options.jobs);
+  slots_.reserve(limit_);
+  std::string dir = absolute_path(workflow.dir);
+  if (workflow.working_dir) {
+    std::filesystem::path wd(*workflow.working_dir);
+    base_dir_ = wd.is_absolute() ? wd.string() : absolute_path(dir + "/" + wd.string());
+  } else {
+    base_dir_ = dir;
+  }
+  extra_env_ = {"FLOWRUN_RUN_ID=" + state_.run_id, "FLOWRUN_WORKFLOW=" + workflow.name, "", "", ""};
+}
+
+RunState Scheduler::run() {
+  begin();
+  while (true) {
+    // Steps without a process finish inside start_ready and may make others ready.
+    do {
+      propagate();
+      start_ready();
+    } while (!finished_queue_.empty());
+    if (finished_count_ == state_.steps.size() && slots_.empty()) break;
+    // Nothing running and nothing to wait for: waiting would block forever.
+    if (slots_.empty() && retrying_.empty() && (ready_head_ == ready_.size() || timers_.empty())) {
+      strand_remaining();
+      break;
+    }
+    wait_for_events();
+  }
+  end();
+  return std::move(state_);
+}
+
+void Scheduler::begin() {
+  state_.started_ms = now_epoch_ms();
+  recorder_.run_started(state_);
+  observer_.run_started(state_);
+  if (workflow_.timeout) {
+    timers_.push(
+        {monotonic_ns() + workflow_.timeout->milliseconds * 1000000, 0, 0, TimerKind::RunTimeout});
+  }
+  for (std::uint32_t i = 0; i < state_.steps.size(); ++i) {
+    needs_[i].total = static_cast<std::int32_t>(dag_.need_count(i));
+    if (needs_[i].total == 0) schedule(i);
+  }
+}
+
+void Scheduler::schedule(std::uint32_t step) {
+  decided_[step] = 1;
+  ready_.push_back(step);
+  recorder_.step_scheduled(state_, step);
+}
+
+void Scheduler::finish(std::uint32_t step, StepStatus status, std::string cause) {
+  decided_[step] = 1;
+  StepRecord& record = state_.steps[step];
+  record.status = status;
+  record.continued = workflow_.steps[step].continue_on_error &&
+                     (status == StepStatus::Failed || status == StepStatus::TimedOut);
+  if (record.started_ms != 0 && record.ended_ms == 0) record.ended_ms = now_epoch_ms();
+  if (!cause.empty()) state_.details_of(step).cause = std::move(cause);
+  if (counts_as_failure(status) && !record.continued) {
+    ++failed_count_;
+    if (first_failed_ == UINT32_MAX) first_failed_ = step;
+  }
+  ++finished_count_;
+  finished_queue_.push_back(step);
+  recorder_.step_finished(state_, step);
+  observer_.step_finished(state_, step);
+}
+
+// Tells the dependents of every finished step; a final answer of a rule cascades through
+// the same queue rather than by recursion, so a chain of 10 000 cannot overflow the stack.
+void Scheduler::propagate() {
+  for (std::size_t head = 0; head < finished_queue_.size(); ++head) {
+    std::uint32_t done = finished_queue_[head];
+    const StepRecord& record = state_.steps[done];
+    for (std::uint32_t dependent : dag_.dependents(done)) {
+      needs_[dependent].add(record.status, record.continued);
+      if (decided_[dependent]) continue;
+      if (!may_start(dependent)) {
+        finish(dependent, StepStatus::Cancelled, stop_cause());
+        continue;
+      }
+      switch (evaluate_trigger(workflow_.steps[dependent].trigger, needs_[dependent])) {
+        case TriggerDecision::Wait:
+          break;
+        case TriggerDecision::Run:
+          schedule(dependent);
+          break;
+        case TriggerDecision::Skip:
+          finish(dependent, StepStatus::Skipped);
+          break;
+        case TriggerDecision::UpstreamFailed:
+          finish(dependent, StepStatus::UpstreamFailed);
+          break;
+      }
+    }
+  }
+  finished_queue_.clear();
+}
+
+// While the run stops, only `always` steps may still start, and none after a second signal.
+bool Scheduler::may_start(std::uint32_t step) const {
+  if (hard_stop_) return false;
+  return stop_reason_ == StopReason::None || workflow_.steps[step].trigger == TriggerRule::Always;
+}
+
+const char* Scheduler::stop_cause() const {
+  return stop_reason_ == StopReason::TimedOut ? "the run timed out" : "the run was cancelled";
+}
+
+bool Scheduler::needs_slot(std::uint32_t step) const {
+  const Step& definition = workflow_.steps[step];
+  if (!may_start(step)) return false;
+  ActionKind kind = definition.action.kind;
+  return (kind == ActionKind::Run || kind == ActionKind::Cmd) &&
+         unsupported_cause(definition).empty();
+}
+
+void Scheduler::start_ready() {
+  if (stop_reason_ != StopReason::None) {
+    // While stopping, steps that will not run are ended at once, wherever they are queued.
+    std::size_t kept = ready_head_;
+    for (std::size_t i = ready_head_; i < ready_.size(); ++i) {
+      if (needs_slot(ready_[i])) {
+        ready_[kept++] = ready_[i];
+      } else {
+        start_without_process(ready_[i]);
+      }
+    }
+    ready_.resize(kept);
+  }
+  while (ready_head_ < ready_.size()) {
+    std::uint32_t step = ready_[ready_head_];
+    if (!needs_slot(step)) {
+      ++ready_head_;
+      start_without_process(step);
+      continue;
+    }
+    if (slots_.size() >= limit_) break;
+    ++ready_head_;
+    start_attempt(step);
+  }
+  if (ready_head_ == ready_.size()) {
+    ready_.clear();
+    ready_head_ = 0;
+  }
+}
+
+void Scheduler::start_without_process(std::uint32_t step) {
+  const Step& definition = workflow_.steps[step];
+  if (!may_start(step)) {
+    finish(step, StepStatus::Cancelled, stop_cause());
+    return;
+  }
+  StepRecord& record = state_.steps[step];
+  record.attempts = 1;
+  record.started_ms = now_epoch_ms();
+  std::string cause = unsupported_cause(definition);
+  if (!cause.empty()) {
+    finish(step, StepStatus::Failed, std::move(cause));
+  } else if (definition.action.type == StepType::Fail) {
+    const auto& config = definition.type_config;
+    std::string message = "the step is 'type: fail'";
+    if (config.contains("cause") && config["cause"].is_string()) {
+      message = config["cause"].get<std::string>();
+    } else if (config.contains("error") && config["error"].is_string()) {
+      message = config["error"].get<std::string>();
+    }
+    finish(step, StepStatus::Failed, std::move(message));
+  } else {
+    finish(step, StepStatus::Succeeded);
+  }
+}
+
+void Scheduler::wait_for_events() {
+  observer_.before_wait(state_);
+  pollfds_.clear();
+  for (const Slot& slot : slots_) {
+    if (slot.stream_fd >= 0) pollfds_.push_back({slot.stream_fd, POLLIN, 0});
+  }
+  std::int64_t timeout = -1;
+  if (!timers_.empty()) timeout = std::max<std::int64_t>(0, timers_.top().due_ns - monotonic_ns());
+  loop_.wait(pollfds_, timeout, wake_);
+  for (int signal : wake_.stop_signals) {
+    if (stop_reason_ == StopReason::None) {
+      begin_stop(StopReason::Cancelled, signal);
+    } else {
+      if (state_.stop_signal == 0) state_.stop_signal = signal;
+      stop_reason_ = StopReason::Cancelled;
+      kill_everything();
+    }
+  }
+  if (!pollfds_.empty()) read_streams(pollfds_);
+  if (wake_.child_exited) reap_children();
+  fire_timers();
+}
+
+void Scheduler::fire_timers() {
+  const std::int64_t now = monotonic_ns();
+  while (!timers_.empty() && timers_.top().due_ns <= now) {
+    Timer timer = timers_.top();
+    timers_.pop();
+    if (timer.kind == TimerKind::RunTimeout) {
+      if (stop_reason_ == StopReason::None) begin_stop(StopReason::TimedOut, 0);
+      continue;
+    }
+    if (timer.kind == TimerKind::RetryDelay) {
+      StepRecord& record = state_.steps[timer.step];
+      if (record.status != StepStatus::Retrying || record.attempts != timer.attempt) continue;
+      std::erase(retrying_, timer.step);
+      ready_.push_back(timer.step);
+      continue;
+    }
+    Slot* slot = find_slot(timer.step, timer.attempt);
+    if (!slot) continue;
+    if (timer.kind == TimerKind::AttemptTimeout && !slot->timed_out) {
+      slot->timed_out = true;
+      signal_group(slot->pid, SIGTERM);
+      timers_.push({now + kill_grace_ns(workflow_.steps[timer.step]), timer.step, timer.attempt,
+                    TimerKind::KillGrace});
+    } else if (timer.kind == TimerKind::KillGrace) {
+      signal_group(slot->pid, SIGKILL);
+    }
+  }
+}
+
+void Scheduler::begin_stop(StopReason reason, int signal) {
+  stop_reason_ = reason;
+  state_.stop_signal = signal;
+  observer_.run_stopping(state_, signal);
+  const std::int64_t now = monotonic_ns();
+  for (Slot& slot : slots_) {
+    const Step& definition = workflow_.steps[slot.step];
+    if (definition.trigger == TriggerRule::Always || slot.stopped) continue;
+    slot.stopped = true;
+    signal_group(slot.pid, SIGTERM);
+    timers_.push({now + kill_grace_ns(definition), slot.step, slot.attempt, TimerKind::KillGrace});
+  }
+  std::vector<std::uint32_t> waiting;
+  waiting.swap(retrying_);
+  for (std::uint32_t step : waiting) {
+    if (workflow_.steps[step].trigger == TriggerRule::Always) {
+      retrying_.push_back(step);
+    } else {
+      finish(step, StepStatus::Cancelled, "the run was stopped before its next attempt");
+    }
+  }
+}
+
+// The second signal: nothing more runs, and every group is killed without grace.
+void Scheduler::kill_everything() {
+  hard_stop_ = true;
+  for (Slot& slot : slots_) {
+    slot.stopped = true;
+    signal_group(slot.pid, SIGKILL);
+  }
+  for (std::uint32_t step : retrying_) {
+    finish(step, StepStatus::Cancelled, "the run was stopped before its next attempt");
+  }
+  retrying_.clear();
+}
+
+// Only reachable when the graph has a cycle or an unknown need that validation would have
+// reported; the steps left are ended rather than waited for forever.
+void Scheduler::strand_remaining() {
+  for (std::uint32_t i = 0; i < state_.steps.size(); ++i) {
+    if (!decided_[i]) finish(i, StepStatus::Skipped, "its needs can never be met (a cycle?)");
+  }
+  propagate();
+}
+
+void Scheduler::end() {
+  for (pid_t group : leftover_groups_) signal_group(group, SIGKILL);
+  state_.ended_ms = now_epoch_ms();
+  if (stop_reason_ == StopReason::Cancelled) {
+    state_.status = RunStatus::Cancelled;
+    state_.error = "Cancelled";
+    state_.cause = state_.stop_signal ? "interrupted by " + signal_name(state_.stop_signal)
+                                      : "the run was cancelled";
+  } else if (stop_reason_ == StopReason::TimedOut) {
+    state_.status = RunStatus::TimedOut;
+    state_.error = "Timeout";
+    state_.cause = "the run exceeded its timeout of " + format_duration(*workflow_.timeout);
+  } else if (failed_count_ > 0) {
+    state_.status = RunStatus::Failed;
+    state_.error = "StepFailed";
+    const StepRecord& record = state_.steps[first_failed_];
+    state_.cause = fmt::format("step '{}' ended {}", workflow_.steps[first_failed_].id,
+                               to_string(record.status));
+    if (record.exit_code >= 0 && record.status != StepStatus::UpstreamFailed) {
+      *state_.cause += fmt::format(" (exit code {})", record.exit_code);
+    }
+  } else {
+    state_.status = RunStatus::Succeeded;
+  }
+  recorder_.run_finished(state_);
+  observer_.run_finished(state_);
+}
+
+}  // namespace flowrun

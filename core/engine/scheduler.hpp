@@ -1,0 +1,120 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <queue>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/engine/dag.hpp"
+#include "core/engine/engine.hpp"
+#include "core/engine/event_loop.hpp"
+#include "core/engine/trigger_rules.hpp"
+#include "core/exec/command.hpp"
+#include "core/exec/environment.hpp"
+#include "core/exec/spawn.hpp"
+
+namespace flowrun {
+
+/// The native DAG driver behind run_workflow: one per run, single-threaded. Work is linear
+/// in steps + edges: a ready queue, per-step need counters, and no scan of all steps.
+class Scheduler {
+ public:
+  Scheduler(const Workflow& workflow, const RunOptions& options, const RunFolder& folder,
+            RunRecorder& recorder, RunObserver& observer);
+  RunState run();
+
+ private:
+  // A running attempt; there are at most `limit_` of them.
+  struct Slot {
+    pid_t pid = -1;
+    std::uint32_t step = 0;
+    int attempt = 0;
+    std::int64_t started_ns = 0;
+    int stream_fd = -1;
+    int log_fd = -1;
+    bool timed_out = false;
+    bool stopped = false;
+  };
+  enum class TimerKind : std::uint8_t { AttemptTimeout, KillGrace, RetryDelay, RunTimeout };
+  struct Timer {
+    std::int64_t due_ns = 0;
+    std::uint32_t step = 0;
+    int attempt = 0;
+    TimerKind kind = TimerKind::RunTimeout;
+    bool operator>(const Timer& other) const { return due_ns > other.due_ns; }
+  };
+  enum class StopReason : std::uint8_t { None, Cancelled, TimedOut };
+
+  // scheduler.cpp: the graph, the queue and the loop
+  void begin();
+  void schedule(std::uint32_t step);
+  void finish(std::uint32_t step, StepStatus status, std::string cause = {});
+  void propagate();
+  void start_ready();
+  bool may_start(std::uint32_t step) const;
+  const char* stop_cause() const;
+  bool needs_slot(std::uint32_t step) const;
+  void start_without_process(std::uint32_t step);
+  void wait_for_events();
+  void fire_timers();
+  void begin_stop(StopReason reason, int signal);
+  void kill_everything();
+  void strand_remaining();
+  void end();
+
+  // attempts.cpp: processes
+  void start_attempt(std::uint32_t step);
+  void end_attempt(const Slot& slot, ExitStatus exit, std::string cause);
+  void retry_or_finish(std::uint32_t step, StepStatus status, int exit_code, std::string cause);
+  void reap_children();
+  void read_streams(const std::vector<pollfd>& fds);
+  void drain_stream(Slot& slot);
+  void fail_to_start(std::uint32_t step, const std::string& cause);
+  const char* working_dir_for(const Step& step);
+  Slot* find_slot(std::uint32_t step, int attempt);
+  std::int64_t kill_grace_ns(const Step& step) const;
+
+  const Workflow& workflow_;
+  const RunOptions& options_;
+  const RunFolder& folder_;
+  RunRecorder& recorder_;
+  RunObserver& observer_;
+  RunState state_;
+  Dag dag_;
+  std::vector<NeedCounts> needs_;
+  std::vector<std::uint8_t> decided_;  // the trigger rule has given its answer
+  std::vector<std::uint32_t> ready_;
+  std::size_t ready_head_ = 0;
+  std::vector<std::uint32_t> finished_queue_;  // finished, dependents not yet told
+  std::vector<std::uint32_t> retrying_;        // waiting for a retry delay
+  std::vector<Slot> slots_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::vector<pid_t> leftover_groups_;
+  std::size_t finished_count_ = 0;
+  std::size_t failed_count_ = 0;
+  std::uint32_t first_failed_ = UINT32_MAX;
+  std::size_t limit_ = 1;
+  StopReason stop_reason_ = StopReason::None;
+  bool hard_stop_ = false;
+
+  EventLoop loop_;
+  Spawner spawner_;
+  EnvironmentBuilder environment_;
+  CommandBuilder commands_;
+  std::mt19937_64 rng_;
+  std::string base_dir_;
+  // Buffers reused by every attempt, so a spawn does not allocate.
+  Command command_;
+  std::vector<char*> argv_;
+  std::string log_path_;
+  std::string output_path_;
+  std::string cwd_;
+  std::vector<std::string> extra_env_;
+  std::vector<pollfd> pollfds_;
+  WakeUp wake_;
+};
+
+}  // namespace flowrun

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/model/workflow.hpp"
+
+namespace flowrun {
+
+/// Finds programs on a PATH value, remembering each answer (one search per distinct name).
+class ProgramResolver {
+ public:
+  explicit ProgramResolver(std::string path_value) : path_(std::move(path_value)) {}
+  /// The executable file `name` resolves to; `name` itself when it holds a '/'; empty when
+  /// nothing on PATH matches.
+  const std::string& resolve(const std::string& name);
+
+ private:
+  std::string path_;
+  std::unordered_map<std::string, std::string> cache_;
+};
+
+/// True when `script` is one simple command that any POSIX shell would run as plain words:
+/// only [A-Za-z0-9_./=:,+-@%] and spaces, and no `NAME=value` prefix.
+bool is_simple_script(std::string_view script);
+
+/// What to exec for one attempt: the resolved program and its argv.
+struct Command {
+  std::string program;
+  std::vector<std::string> argv;
+};
+
+/// Turns a step's `run:` or `cmd:` into a Command. `run:` goes through the shell, except
+/// that a simple script under the default shell is split on spaces and exec'd directly.
+class CommandBuilder {
+ public:
+  /// `path_value` is the PATH of the steps' environment; `workflow` supplies the shells.
+  CommandBuilder(const Workflow& workflow, std::string path_value);
+
+  /// Fills `out` for `step`; on failure returns false and sets `cause` (a sentence).
+  bool build(const Step& step, Command& out, std::string& cause);
+
+ private:
+  bool build_run(const Step& step, Command& out, std::string& cause);
+  bool build_cmd(const Step& step, Command& out, std::string& cause);
+  bool resolve_into(const std::string& name, Command& out, std::string& cause);
+
+  const Workflow& workflow_;
+  ProgramResolver resolver_;
+};
+
+}  // namespace flowrun

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/types.h>
+
+#include <string>
+
+namespace flowrun {
+
+/// One process to start. Pointers are borrowed for the duration of `Spawner::spawn`.
+struct SpawnRequest {
+  const char* program = nullptr;  ///< path to exec: absolute, or relative to `cwd`
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+  const char* cwd = nullptr;       ///< nullptr: flowrun's own working directory
+  const char* log_path = nullptr;  ///< stdout+stderr appended here (created 0600)
+  int output_fd = -1;              ///< instead of log_path: stdout+stderr go to this fd
+};
+
+/// A started process (its pid is also its process-group id), or the errno of the failure.
+struct SpawnResult {
+  pid_t pid = -1;
+  int error = 0;
+};
+
+/// How a reaped process ended: `exit_code` is 128+N when it was killed by signal N.
+struct ExitStatus {
+  int exit_code = -1;
+  int signal = 0;
+};
+
+/// Decodes a wait status.
+ExitStatus decode_wait_status(int status);
+
+/// Starts processes with posix_spawn, each in a new process group, stdin from /dev/null,
+/// every inherited descriptor above 2 closed, and the given signal mask.
+class Spawner {
+ public:
+  /// `child_mask` is the signal mask the children start with (the one flowrun had before it
+  /// blocked signals for its event loop). Throws flowrun::Error if /dev/null cannot be opened.
+  explicit Spawner(const sigset_t& child_mask);
+  ~Spawner();
+  Spawner(const Spawner&) = delete;
+  Spawner& operator=(const Spawner&) = delete;
+
+  SpawnResult spawn(const SpawnRequest& request);
+
+ private:
+  posix_spawnattr_t attr_;
+  int dev_null_ = -1;
+};
+
+/// Sends `signal` to the process group `pgid`; false when the group no longer exists.
+bool signal_group(pid_t pgid, int signal);
+
+/// Opens (creating 0600) a file for appending, close-on-exec; -1 on failure.
+int open_append(const char* path);
+
+}  // namespace flowrun

@@ -1,0 +1,148 @@
+#include "core/graph/workflow_graph.hpp"
+
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace flowrun::graph {
+namespace {
+
+constexpr std::size_t kConditionLimit = 30;
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+/// Cuts `text` to at most `limit` code points, ending with an ellipsis when it was cut.
+std::string shorten(std::string_view text, std::size_t limit) {
+  std::size_t points = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (++points == limit) {
+      // Position i starts the limit-th code point: keep limit - 1 of them and the ellipsis,
+      // unless this one is the very last.
+      std::size_t next = i + 1;
+      while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) {
+        ++next;
+      }
+      if (next == text.size()) return std::string(text);
+      return std::string(text.substr(0, i)) + "…";
+    }
+  }
+  return std::string(text);
+}
+
+/// The condition as shown: `${{ x }}` becomes `x`, newlines become spaces.
+std::string condition_text(std::string_view condition) {
+  std::string_view text = trim(condition);
+  if (text.starts_with("${{") && text.ends_with("}}") &&
+      text.find("${{", 3) == std::string_view::npos) {
+    text = trim(text.substr(3, text.size() - 5));
+  }
+  std::string flat(text);
+  for (char& c : flat) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return shorten(flat, kConditionLimit);
+}
+
+struct HandlerList {
+  const char* name;
+  const std::vector<Step>* steps;
+};
+
+class Builder {
+ public:
+  explicit Builder(const Workflow& workflow) : workflow_(workflow) {}
+
+  Graph build() {
+    graph_.title = workflow_.name;
+    for (const Step& step : workflow_.steps) taken_.insert(step.id);
+    add_steps(workflow_.steps, "");
+    const HandlerList handlers[] = {{"on_success", &workflow_.on_success},
+                                    {"on_failure", &workflow_.on_failure},
+                                    {"on_cancel", &workflow_.on_cancel},
+                                    {"on_exit", &workflow_.on_exit},
+                                    {"on_late", &workflow_.on_late}};
+    for (const auto& handler : handlers) {
+      if (handler.steps->empty()) continue;
+      graph_.groups.push_back({handler.name, handler.name, ""});
+      add_steps(*handler.steps, handler.name);
+    }
+    return std::move(graph_);
+  }
+
+ private:
+  /// Adds one list of steps; their needs are resolved within the same list.
+  void add_steps(const std::vector<Step>& steps, const std::string& group) {
+    std::unordered_map<std::string_view, std::string> ids;
+    for (const Step& step : steps) {
+      std::string id = step.id;
+      // Handler ids may repeat a main step's id; keep node ids unique.
+      if (!group.empty() && !taken_.insert(id).second) id = group + "/" + step.id;
+      ids.emplace(step.id, id);
+      graph_.nodes.push_back({id, step.id, step_kind(step), group});
+    }
+    for (const Step& step : steps) {
+      const std::string label = step_edge_label(step);
+      const EdgeStyle style = step.condition ? EdgeStyle::Conditional : EdgeStyle::Normal;
+      for (const std::string& need : step.needs) {
+        auto from = ids.find(need);
+        if (from == ids.end()) continue;
+        graph_.edges.push_back({from->second, ids.at(step.id), label, style});
+      }
+    }
+  }
+
+  const Workflow& workflow_;
+  Graph graph_;
+  std::unordered_set<std::string> taken_;
+};
+
+}  // namespace
+
+std::string step_kind(const Step& step) {
+  std::string kind;
+  switch (step.action.kind) {
+    case ActionKind::Run:
+      kind = "run";
+      break;
+    case ActionKind::Cmd:
+      kind = "cmd";
+      break;
+    case ActionKind::Uses:
+      kind = "uses:" + step.action.plugin;
+      break;
+    case ActionKind::Type:
+      kind = std::string(to_string(step.action.type));
+      break;
+    case ActionKind::None:
+      break;
+  }
+  std::string marker;
+  if (step.foreach) {
+    const auto& items = step.foreach->items;
+    marker = items && items->is_array() ? "×" + std::to_string(items->size()) : "foreach";
+  } else if (step.matrix) {
+    marker = "matrix";
+  }
+  if (!marker.empty()) kind += kind.empty() ? marker : " " + marker;
+  return kind;
+}
+
+std::string step_edge_label(const Step& step) {
+  std::string label;
+  if (step.trigger != TriggerRule::AllSuccess) label = std::string(to_string(step.trigger));
+  if (step.condition) {
+    if (!label.empty()) label += ", ";
+    label += "if: " + condition_text(*step.condition);
+  }
+  return label;
+}
+
+Graph build_workflow_graph(const Workflow& workflow) { return Builder(workflow).build(); }
+
+}  // namespace flowrun::graph

@@ -1,0 +1,240 @@
+#include <fmt/format.h>
+
+#include <cctype>
+#include <regex>
+
+#include "core/load/load_step.hpp"
+#include "core/load/load_workflow.hpp"
+#include "core/util/text.hpp"
+
+namespace flowrun {
+namespace {
+
+bool is_param_name(std::string_view name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) {
+    return false;
+  }
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+bool matches_type(const Node& value, std::string_view type) {
+  if (type == "string") return value.is_scalar() && !value.is_null();
+  if (type == "integer") return value.kind == Node::Kind::Integer;
+  if (type == "number") return value.is_number();
+  if (type == "boolean") return value.kind == Node::Kind::Bool;
+  if (type == "array") return value.is_sequence();
+  if (type == "object") return value.is_mapping();
+  return true;
+}
+
+std::string type_phrase(std::string_view type) {
+  if (type == "integer") return "an integer";
+  if (type == "array") return "a list";
+  if (type == "object") return "a mapping";
+  return fmt::format("a {}", type);
+}
+
+// Strings keep their text, so that `default: 2024` of a string param is "2024".
+nlohmann::json typed_value(const Node& value, std::string_view type) {
+  if (type == "string") return value.text;
+  return to_json(value);
+}
+
+void read_param_type(FieldReader& r, const Node& value, Param& param) {
+  auto text = r.read_string(value, "type");
+  if (!text) return;
+  for (const auto& name : param_type_names()) {
+    if (*text == name) {
+      param.type = name;
+      return;
+    }
+  }
+  auto& diag = r.error("bad-param", value,
+                       fmt::format("param '{}' has unknown type '{}'", param.name, *text));
+  if (auto suggestion = closest_match(*text, param_type_names())) {
+    diag.note(fmt::format("did you mean '{}'?", *suggestion));
+  } else {
+    diag.note("the types are " + quote_alternatives(param_type_names()));
+  }
+}
+
+void check_default(FieldReader& r, const Node& value, const Param& param) {
+  if (!param.enum_values.empty()) {
+    nlohmann::json typed = typed_value(value, param.type);
+    bool listed = false;
+    for (const auto& allowed : param.enum_values) listed = listed || allowed == typed;
+    if (!listed) {
+      r.error("bad-param", value,
+              fmt::format("default of param '{}' is not one of its 'enum' values", param.name));
+    }
+  }
+  if (param.pattern && param.type == "string") {
+    try {
+      if (!std::regex_search(value.text, std::regex(*param.pattern))) {
+        r.error("bad-param", value,
+                fmt::format("default of param '{}' does not match its pattern '{}'", param.name,
+                            *param.pattern));
+      }
+    } catch (const std::regex_error&) {
+      // Reported where the pattern is read.
+    }
+  }
+  if (value.is_number()) {
+    double number =
+        value.kind == Node::Kind::Integer ? static_cast<double>(value.integer) : value.number;
+    if ((param.minimum && number < *param.minimum) || (param.maximum && number > *param.maximum)) {
+      r.error("bad-param", value,
+              fmt::format("default of param '{}' is outside its minimum and maximum", param.name));
+    }
+  }
+}
+
+void read_enum(FieldReader& r, const Node& value, Param& param) {
+  if (!value.is_sequence() || value.items.empty()) {
+    r.wrong_type(value, "enum", "a non-empty list of allowed values");
+    return;
+  }
+  for (const auto& item : value.items) {
+    if (!matches_type(item, param.type)) {
+      r.error("bad-param", item,
+              fmt::format("'enum' values of param '{}' must be {} (its type), not {}", param.name,
+                          type_phrase(param.type), describe_kind(item.kind)));
+      continue;
+    }
+    param.enum_values.push_back(typed_value(item, param.type));
+  }
+}
+
+void read_pattern(FieldReader& r, const Node& value, Param& param) {
+  auto text = r.read_string(value, "pattern");
+  if (!text) return;
+  if (param.type != "string") {
+    r.error("bad-param", value,
+            fmt::format("'pattern' only applies to string params; '{}' is {}", param.name,
+                        type_phrase(param.type)));
+    return;
+  }
+  try {
+    std::regex compiled(*text);
+    param.pattern = *text;
+  } catch (const std::regex_error&) {
+    r.error("bad-param", value,
+            fmt::format("'pattern' of param '{}' is not a valid regular expression", param.name));
+  }
+}
+
+void read_bounds(FieldReader& r, const Node& mapping, Param& param) {
+  for (const char* key : {"minimum", "maximum"}) {
+    const Node* value = mapping.find(key);
+    if (!value) continue;
+    auto number = r.read_number(*value, key);
+    if (!number) continue;
+    if (param.type != "integer" && param.type != "number") {
+      r.error("bad-param", *value,
+              fmt::format("'{}' only applies to integer and number params; '{}' is {}", key,
+                          param.name, type_phrase(param.type)));
+      continue;
+    }
+    (std::string_view(key) == "minimum" ? param.minimum : param.maximum) = *number;
+  }
+  if (param.minimum && param.maximum && *param.minimum > *param.maximum) {
+    r.error("bad-param", *mapping.find("maximum"),
+            fmt::format("param '{}' has a maximum below its minimum", param.name));
+  }
+}
+
+void read_param_declaration(FieldReader& r, const Node& mapping, Param& param) {
+  r.check_keys(mapping, param_keys(), fmt::format("in param '{}'", param.name));
+  if (const Node* type = mapping.find("type")) read_param_type(r, *type, param);
+  if (const Node* required = mapping.find("required")) {
+    param.required = r.read_bool(*required, "required").value_or(false);
+  }
+  if (const Node* secret = mapping.find("secret")) {
+    param.secret = r.read_bool(*secret, "secret").value_or(false);
+  }
+  if (const Node* description = mapping.find("description")) {
+    param.description = r.read_string(*description, "description").value_or("");
+  }
+  if (const Node* values = mapping.find("enum")) read_enum(r, *values, param);
+  if (const Node* pattern = mapping.find("pattern")) read_pattern(r, *pattern, param);
+  read_bounds(r, mapping, param);
+  const Node* value = mapping.find("default");
+  if (!value || value->is_null()) return;
+  if (!matches_type(*value, param.type)) {
+    r.error("bad-param", *value,
+            fmt::format("default of param '{}' must be {} (its type), not {}", param.name,
+                        type_phrase(param.type), describe_kind(value->kind)));
+    return;
+  }
+  param.default_value = typed_value(*value, param.type);
+  check_default(r, *value, param);
+}
+
+}  // namespace
+
+std::vector<Param> load_params(FieldReader& r, const Node& node) {
+  std::vector<Param> params;
+  if (!node.is_mapping()) {
+    r.wrong_type(node, "params", "a mapping of parameter names to defaults or declarations");
+    return params;
+  }
+  for (const auto& entry : node.entries) {
+    Param param;
+    param.name = entry.key.text;
+    param.pos = entry.key.pos;
+    if (!is_param_name(param.name)) {
+      r.error("bad-param", entry.key,
+              fmt::format("param name '{}' is not valid: use letters, digits, '_' and '-', "
+                          "starting with a letter or '_'",
+                          param.name));
+    }
+    const Node& value = entry.value;
+    if (value.is_mapping()) {
+      read_param_declaration(r, value, param);
+    } else if (value.is_scalar()) {
+      if (!value.is_null()) param.default_value = value.text;
+    } else {
+      r.wrong_type(value, "params." + param.name,
+                   "a default value or a mapping with 'type' and 'default'");
+    }
+    params.push_back(std::move(param));
+  }
+  return params;
+}
+
+std::vector<Secret> load_secrets(FieldReader& r, const Node& node) {
+  std::vector<Secret> secrets;
+  if (!node.is_mapping()) {
+    r.wrong_type(node, "secrets", "a mapping of secret names to 'from_env' or 'from_file'");
+    return secrets;
+  }
+  for (const auto& entry : node.entries) {
+    Secret secret;
+    secret.name = entry.key.text;
+    secret.pos = entry.key.pos;
+    const Node& value = entry.value;
+    if (!value.is_mapping()) {
+      r.wrong_type(value, "secrets." + secret.name, "a mapping with 'from_env' or 'from_file'");
+      continue;
+    }
+    r.check_keys(value, secret_keys(), fmt::format("in secret '{}'", secret.name));
+    if (const Node* env = value.find("from_env")) secret.from_env = r.read_string(*env, "from_env");
+    if (const Node* file = value.find("from_file")) {
+      secret.from_file = r.read_string(*file, "from_file");
+    }
+    bool has_env = value.find("from_env") != nullptr;
+    bool has_file = value.find("from_file") != nullptr;
+    if (has_env == has_file) {
+      r.error(
+          "bad-secret", entry.key,
+          fmt::format("secret '{}' needs exactly one of 'from_env' or 'from_file'", secret.name));
+    }
+    secrets.push_back(std::move(secret));
+  }
+  return secrets;
+}
+
+}  // namespace flowrun

@@ -1,0 +1,165 @@
+#include "core/report/run_summary.hpp"
+
+#include <fmt/format.h>
+
+#include "core/engine/run_folder.hpp"
+#include "core/util/text.hpp"
+
+namespace flowrun {
+namespace {
+
+constexpr std::size_t kFlushAt = 64 * 1024;
+
+void append_optional(std::string& out, const std::optional<std::string>& value) {
+  if (value) {
+    append_json_string(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+void append_time(std::string& out, std::int64_t epoch_ms) {
+  if (epoch_ms == 0) {
+    out += "null";
+  } else {
+    out += '"';
+    out += format_timestamp(epoch_ms);
+    out += '"';
+  }
+}
+
+void append_outputs(std::string& out, const StepDetails* details) {
+  out += '{';
+  if (details) {
+    bool first = true;
+    for (const auto& [key, value] : details->outputs) {
+      if (!first) out += ", ";
+      first = false;
+      append_json_string(out, key);
+      out += ": ";
+      append_json_string(out, value);
+    }
+  }
+  out += '}';
+}
+
+void append_step(std::string& out, const std::string& run_dir, const Step& step,
+                 const StepRecord& record, const StepDetails* details) {
+  out += "{\"id\": ";
+  append_json_string(out, step.id);
+  fmt::format_to(std::back_inserter(out), ", \"status\": \"{}\", \"attempts\": {}, \"exit_code\": ",
+                 to_string(record.status), record.attempts);
+  out += record.exit_code < 0 ? "null" : std::to_string(record.exit_code);
+  out += ", \"started_at\": ";
+  append_time(out, record.started_ms);
+  out += ", \"ended_at\": ";
+  append_time(out, record.ended_ms);
+  out += ", \"duration_ms\": ";
+  bool timed = record.started_ms != 0 && record.ended_ms != 0;
+  out += timed ? std::to_string(record.ended_ms - record.started_ms) : "null";
+  out += ", \"outputs\": ";
+  append_outputs(out, details);
+  out += ", \"log\": ";
+  if (record.has_log) {
+    std::string path;
+    attempt_file_path(run_dir, step.id, record.attempts, ".log", path);
+    append_json_string(out, path);
+  } else {
+    out += "null";
+  }
+  out += ", \"signal\": ";
+  if (record.signal) {
+    append_json_string(out, signal_name(record.signal));
+  } else {
+    out += "null";
+  }
+  out += ", \"cause\": ";
+  if (details && !details->cause.empty()) {
+    append_json_string(out, details->cause);
+  } else {
+    out += "null";
+  }
+  out += '}';
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  if (find_invalid_utf8(text)) {
+    out += nlohmann::json(std::string(text))
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void write_run_summary(const Workflow& workflow, const RunState& state, const TextSink& sink) {
+  std::string out;
+  out.reserve(kFlushAt + 4096);
+  out += "{\"run_id\": ";
+  append_json_string(out, state.run_id);
+  out += ", \"workflow\": ";
+  append_json_string(out, state.workflow);
+  out += ", \"file\": ";
+  append_json_string(out, state.file);
+  fmt::format_to(std::back_inserter(out),
+                 ", \"status\": \"{}\", \"started_at\": ", to_string(state.status));
+  append_time(out, state.started_ms);
+  out += ", \"ended_at\": ";
+  append_time(out, state.ended_ms);
+  out += ", \"duration_ms\": ";
+  out += state.ended_ms ? std::to_string(state.ended_ms - state.started_ms) : "null";
+  out += ", \"params\": ";
+  out += state.params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += ", \"output\": ";
+  out += state.output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += ", \"error\": ";
+  append_optional(out, state.error);
+  out += ", \"cause\": ";
+  append_optional(out, state.cause);
+  out += ", \"steps\": [";
+  for (std::size_t i = 0; i < state.steps.size() && i < workflow.steps.size(); ++i) {
+    if (i) out += ", ";
+    append_step(out, state.run_dir, workflow.steps[i], state.steps[i], state.find_details(i));
+    if (out.size() >= kFlushAt) {
+      sink(out);
+      out.clear();
+    }
+  }
+  out += "]}";
+  sink(out);
+}
+
+std::string render_run_summary(const Workflow& workflow, const RunState& state) {
+  std::string text;
+  write_run_summary(workflow, state, [&](std::string_view piece) { text += piece; });
+  return text;
+}
+
+}  // namespace flowrun

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/asl/state_machine.hpp"
+#include "core/load/load_document.hpp"
+#include "core/model/workflow.hpp"
+#include "core/validate/diagnostics.hpp"
+
+namespace flowrun {
+
+/// A workflow file after loading: the document and, by its kind, the native workflow or
+/// the ASL state machine. Use it only when the diagnostics hold no errors.
+struct Definition {
+  Document document;
+  DocumentKind kind = DocumentKind::Native;
+  std::optional<Workflow> workflow;
+  std::optional<asl::StateMachine> machine;
+
+  const std::string& path() const { return document.path(); }
+};
+
+/// Reads, parses, converts and validates one file (`-` is stdin), appending every problem
+/// to `diagnostics`. Returns nullopt when the file could not be read or parsed at all.
+std::optional<Definition> load_definition(const std::string& path, Diagnostics& diagnostics,
+                                          const LoadLimits& limits = {});
+
+/// The same for text already in memory.
+std::optional<Definition> load_definition_text(const std::string& path, std::string text,
+                                               Diagnostics& diagnostics,
+                                               const LoadLimits& limits = {});
+
+}  // namespace flowrun

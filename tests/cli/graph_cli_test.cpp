@@ -1,0 +1,67 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/cli_runner.hpp"
+
+using namespace flowrun::test;
+
+namespace {
+const char* kDiamond = R"(name: diamond
+steps:
+  - id: fetch
+    run: echo fetch
+  - id: left
+    needs: fetch
+    run: echo left
+  - id: right
+    needs: fetch
+    cmd: [echo, right]
+  - id: join
+    needs: [left, right]
+    trigger: none_failed
+    run: echo join
+)";
+}  // namespace
+
+TEST_CASE("graph draws every format of a valid workflow") {
+  TempDir dir;
+  auto file = dir.write("diamond.yaml", kDiamond);
+  for (const char* format : {"text", "ascii", "dot", "mermaid", "json"}) {
+    CAPTURE(format);
+    auto result = run_flowrun({"graph", file.string(), "--format", format});
+    CHECK(result.exit_code == 0);
+    CHECK(result.err == "");
+    for (const char* id : {"fetch", "left", "right", "join"}) {
+      CHECK(result.out.find(id) != std::string::npos);
+    }
+  }
+  auto ascii = run_flowrun({"graph", file.string(), "--format", "ascii"});
+  for (unsigned char c : ascii.out) CHECK(c < 0x80);
+  auto dot = run_flowrun({"graph", file.string(), "--format", "dot"});
+  CHECK(dot.out.find("digraph") != std::string::npos);
+  auto mermaid = run_flowrun({"graph", file.string(), "--format", "mermaid"});
+  CHECK(mermaid.out.find("flowchart") != std::string::npos);
+  auto json = nlohmann::json::parse(run_flowrun({"graph", file.string(), "--format", "json"}).out);
+  CHECK(json["nodes"].size() == 4);
+  CHECK(json["edges"].size() == 4);
+}
+
+TEST_CASE("graph of an invalid workflow prints the validator's errors and exits 2") {
+  TempDir dir;
+  auto file = dir.write("bad.yaml", "steps:\n  - id: a\n    needs: [a]\n    run: 'true'\n");
+  auto result = run_flowrun({"graph", file.string()});
+  CHECK(result.exit_code == 2);
+  CHECK(result.out == "");
+  CHECK(result.err.find("error:") != std::string::npos);
+}
+
+TEST_CASE("graph draws every example, native and ASL") {
+  for (const char* name : {"hello.yaml", "nightly_etl.yaml", "ci_pipeline.yaml",
+                           "fanout_files.yaml", "approval_deploy.yaml", "order_processing.asl.json"}) {
+    CAPTURE(name);
+    auto result = run_flowrun({"graph", (source_dir() / "workflows" / name).string()});
+    CHECK(result.exit_code == 0);
+    CHECK_FALSE(result.out.empty());
+  }
+}
