@@ -3,8 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <csignal>
+#include <filesystem>
 
+#include "cli/history_support.hpp"
 #include "cli/state_dir.hpp"
 #include "cli/terminal.hpp"
 #include "cli/terminal_observer.hpp"
@@ -12,6 +13,8 @@
 #include "core/engine/engine.hpp"
 #include "core/engine/file_recorder.hpp"
 #include "core/report/run_summary.hpp"
+#include "core/store/run_store.hpp"
+#include "core/store/sqlite_recorder.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
 #include "core/validate/load_definition.hpp"
@@ -20,9 +23,7 @@
 namespace flowrun::cli {
 namespace {
 
-constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
-constexpr int kExitTimedOut = 124;
 
 struct RunCommandOptions {
   std::string file;
@@ -33,7 +34,17 @@ struct RunCommandOptions {
   bool dry_run = false;
   std::string state_dir;
   bool stream = false;
+  bool no_history = false;
+  std::string if_running;
 };
+
+OverlapPolicy parse_policy(const std::string& text) {
+  if (text == "allow") return OverlapPolicy::Allow;
+  if (text == "skip") return OverlapPolicy::Skip;
+  if (text == "wait") return OverlapPolicy::Wait;
+  if (text == "fail") return OverlapPolicy::Fail;
+  return OverlapPolicy::Default;
+}
 
 // -p K=V values are strings until typed params arrive; defaults of the file come first.
 std::optional<nlohmann::json> collect_params(const Workflow& workflow,
@@ -103,19 +114,6 @@ int print_plan(const Workflow& workflow, bool json) {
   return 0;
 }
 
-int exit_code_of(const RunState& state) {
-  switch (state.status) {
-    case RunStatus::Succeeded:
-      return 0;
-    case RunStatus::TimedOut:
-      return kExitTimedOut;
-    case RunStatus::Cancelled:
-      return 128 + (state.stop_signal ? state.stop_signal : SIGINT);
-    default:
-      return kExitFailed;
-  }
-}
-
 void write_output(const RunState& state, const std::string& target) {
   std::string text = state.output.dump(2) + "\n";
   if (target == "-") {
@@ -131,6 +129,8 @@ void write_output(const RunState& state, const std::string& target) {
 int run_file(const RunCommandOptions& options) {
   Workflow workflow;
   std::optional<RunFolder> folder;
+  std::unique_ptr<RunStore> store;
+  NewRun new_run;
   {
     Diagnostics diagnostics;
     std::optional<Definition> definition = load_definition(options.file, diagnostics);
@@ -145,19 +145,42 @@ int run_file(const RunCommandOptions& options) {
     }
     workflow = std::move(*definition->workflow);
     if (options.dry_run) return print_plan(workflow, options.json);
-    folder = RunFolder::create(resolve_state_dir(options.state_dir));
+    std::string state_dir = resolve_state_dir(options.state_dir);
+    if (!options.no_history) store = RunStore::open(state_dir);
+    folder = RunFolder::create(state_dir);
     folder->write_definition(definition->path(), definition->document.source->text());
+    new_run.definition_hash = hash_text(definition->document.source->text());
   }
   std::optional<nlohmann::json> params = collect_params(workflow, options.params);
   if (!params) return kExitUsage;
+  std::int64_t run_key = 0;
+  if (store) {
+    new_run.id = folder->run_id();
+    new_run.workflow = workflow.name;
+    new_run.file = std::filesystem::absolute(workflow.file).lexically_normal().string();
+    new_run.run_dir = folder->path();
+    new_run.params = *params;
+    int exit_code = 0;
+    run_key = claim_run_slot(*store, new_run, workflow, parse_policy(options.if_running),
+                             exit_code);
+    if (run_key == 0) {
+      std::filesystem::remove_all(folder->path());
+      return exit_code;
+    }
+  }
   RunOptions run_options;
   run_options.jobs = options.jobs;
   run_options.stream = options.stream;
   run_options.environment = current_environment();
   run_options.params = std::move(*params);
-  FileRecorder recorder(workflow, *folder);
+  std::unique_ptr<RunRecorder> recorder;
+  if (store) {
+    recorder = std::make_unique<SqliteRecorder>(store->db(), run_key, workflow, *folder, false);
+  } else {
+    recorder = std::make_unique<FileRecorder>(workflow, *folder);
+  }
   TerminalObserver observer(workflow, stderr, isatty(STDERR_FILENO) == 1);
-  RunState state = run_workflow(workflow, run_options, *folder, recorder, observer);
+  RunState state = run_workflow(workflow, run_options, *folder, *recorder, observer);
   if (options.json) {
     write_run_summary(workflow, state, [](std::string_view piece) {
       std::fwrite(piece.data(), 1, piece.size(), stdout);
@@ -165,7 +188,7 @@ int run_file(const RunCommandOptions& options) {
     write(stdout, "\n");
   }
   if (!options.output.empty()) write_output(state, options.output);
-  return exit_code_of(state);
+  return exit_code_for(state);
 }
 
 }  // namespace
@@ -182,6 +205,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_flag("--dry-run", options->dry_run, "Print the plan; run nothing");
   command->add_option("--state-dir", options->state_dir, "Where runs are recorded");
   command->add_flag("--stream", options->stream, "Show step output live, prefixed [step]");
+  command->add_flag("--no-history", options->no_history,
+                    "Record nothing in the run history (flowrun.db)");
+  command->add_option("--if-running", options->if_running,
+                      "When the workflow already runs: allow, skip, wait or fail")
+      ->check(CLI::IsMember({"allow", "skip", "wait", "fail"}));
   command->callback([options, &exit_code] { exit_code = run_file(*options); });
 }
 

@@ -5,6 +5,7 @@
 #include "cli/cmd_run.hpp"
 #include "cli/cmd_schema.hpp"
 #include "cli/cmd_validate.hpp"
+#include "cli/history_commands.hpp"
 #include "cli/terminal.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
@@ -42,6 +43,13 @@ int parse_and_run(int argc, char** argv) {
   flowrun::cli::add_run_command(app, exit_code);
   flowrun::cli::add_graph_command(app, exit_code);
   flowrun::cli::add_schema_command(app, exit_code);
+  flowrun::cli::add_runs_command(app, exit_code);
+  flowrun::cli::add_status_command(app, exit_code);
+  flowrun::cli::add_logs_command(app, exit_code);
+  flowrun::cli::add_history_command(app, exit_code);
+  flowrun::cli::add_resume_command(app, exit_code);
+  flowrun::cli::add_cancel_command(app, exit_code);
+  flowrun::cli::add_prune_command(app, exit_code);
   if (is_unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);

@@ -28,7 +28,7 @@ void Scheduler::start_attempt(std::uint32_t step) {
   const Step& definition = workflow_.steps[step];
   StepRecord& record = state_.steps[step];
   const int attempt = ++record.attempts;
-  if (attempt == 1) record.started_ms = now_epoch_ms();
+  if (attempt == record.attempts_before + 1) record.started_ms = now_epoch_ms();
   record.status = StepStatus::Running;
   record.ended_ms = 0;
   folder_.attempt_log_path(definition.id, attempt, log_path_);
@@ -158,14 +158,15 @@ void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_
   bool may_continue = !hard_stop_ && (stop_reason_ == StopReason::None ||
                                       definition.trigger == TriggerRule::Always);
   const RetryPolicy& policy = effective_retry(workflow_, definition);
+  const int attempts = record.attempts - record.attempts_before;  // a redrive starts afresh
   if (status == StepStatus::Succeeded || status == StepStatus::Cancelled || !may_continue ||
-      !should_retry(policy, record.attempts, exit_code)) {
+      !should_retry(policy, attempts, exit_code)) {
     if (status == StepStatus::Succeeded) cause.clear();
     finish(step, status, std::move(cause));
     return;
   }
   record.status = StepStatus::Retrying;
-  std::int64_t delay = retry_delay_ms(policy, record.attempts, rng_);
+  std::int64_t delay = retry_delay_ms(policy, attempts, rng_);
   recorder_.step_retrying(state_, step, delay);
   observer_.step_retrying(state_, step, delay);
   if (delay == 0) {

@@ -30,6 +30,13 @@ struct RunOptions {
 RunState run_workflow(const Workflow& workflow, const RunOptions& options, const RunFolder& folder,
                       RunRecorder& recorder, RunObserver& observer);
 
+/// Continues a run from `previous`, a state prepared by prepare_redrive (redrive.hpp): its
+/// final steps are kept as they are (not run, not recorded again) and tell their dependents;
+/// the others run. The run keeps the id of `folder` and the start time of `previous` (0: now).
+RunState resume_workflow(const Workflow& workflow, const RunOptions& options,
+                         const RunFolder& folder, RunState previous, RunRecorder& recorder,
+                         RunObserver& observer);
+
 /// Why a step cannot run in this build (a feature of a later issue), or "" when it can.
 std::string unsupported_cause(const Step& step);
 

@@ -29,6 +29,8 @@ class RunRecorder {
   /// The step reached a final status (also skipped, upstream_failed, cancelled).
   virtual void step_finished(const RunState& state, std::size_t step) = 0;
   virtual void run_finished(const RunState& state) = 0;
+  /// The event loop is about to sleep: write what the changes of this turn left buffered.
+  virtual void flush() {}
 };
 
 /// Watches a run for display; every method has a do-nothing default.

@@ -13,6 +13,10 @@ class RunFolder {
   /// Creates a new run folder with a fresh id under `state_dir` (made if missing). Throws
   /// flowrun::Error when it cannot be created.
   static RunFolder create(const std::string& state_dir);
+  /// The folder of a recorded run, at `path` (for a redrive); nothing is checked or made.
+  static RunFolder open(std::string run_id, std::string path) {
+    return RunFolder(std::move(run_id), std::move(path));
+  }
 
   const std::string& run_id() const { return run_id_; }
   /// Absolute path of the folder.

@@ -40,6 +40,7 @@ struct StepRecord {
   std::int64_t ended_ms = 0;    ///< Unix epoch ms of the end; 0 = not ended
   std::int32_t exit_code = -1;  ///< of the last attempt; 128+N when killed by signal N; -1 = none
   std::uint16_t attempts = 0;
+  std::uint16_t attempts_before = 0;  ///< made before the last redrive; retries count after
   std::uint8_t signal = 0;  ///< the signal that ended the last attempt, 0 = none
   StepStatus status = StepStatus::Pending;
   bool has_log = false;    ///< the last attempt wrote a log file

@@ -111,8 +111,15 @@ RunState Scheduler::run() {
   return std::move(state_);
 }
 
+void Scheduler::start_from(RunState previous) {
+  previous.steps.resize(state_.steps.size());
+  state_.steps = std::move(previous.steps);
+  state_.details = std::move(previous.details);
+  state_.started_ms = previous.started_ms;
+}
+
 void Scheduler::begin() {
-  state_.started_ms = now_epoch_ms();
+  if (state_.started_ms == 0) state_.started_ms = now_epoch_ms();
   recorder_.run_started(state_);
   observer_.run_started(state_);
   if (workflow_.timeout) {
@@ -121,7 +128,13 @@ void Scheduler::begin() {
   }
   for (std::uint32_t i = 0; i < state_.steps.size(); ++i) {
     needs_[i].total = static_cast<std::int32_t>(dag_.need_count(i));
-    if (needs_[i].total == 0) schedule(i);
+    if (is_final(state_.steps[i].status)) {  // kept by a redrive: only its dependents hear
+      decided_[i] = 1;
+      ++finished_count_;
+      finished_queue_.push_back(i);
+    } else if (needs_[i].total == 0) {
+      schedule(i);
+    }
   }
 }
 
@@ -235,7 +248,7 @@ void Scheduler::start_without_process(std::uint32_t step) {
     return;
   }
   StepRecord& record = state_.steps[step];
-  record.attempts = 1;
+  record.attempts = record.attempts_before + 1;
   record.started_ms = now_epoch_ms();
   std::string cause = unsupported_cause(definition);
   if (!cause.empty()) {
@@ -255,6 +268,7 @@ void Scheduler::start_without_process(std::uint32_t step) {
 }
 
 void Scheduler::wait_for_events() {
+  recorder_.flush();
   observer_.before_wait(state_);
   pollfds_.clear();
   for (const Slot& slot : slots_) {

@@ -25,6 +25,8 @@ class Scheduler {
   Scheduler(const Workflow& workflow, const RunOptions& options, const RunFolder& folder,
             RunRecorder& recorder, RunObserver& observer);
   RunState run();
+  /// Starts from a state made by prepare_redrive instead of an empty one (before `run`).
+  void start_from(RunState previous);
 
  private:
   // A running attempt; there are at most `limit_` of them.

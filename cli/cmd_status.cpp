@@ -1,0 +1,109 @@
+#include <fmt/format.h>
+
+#include <fstream>
+#include <memory>
+
+#include "cli/history_commands.hpp"
+#include "cli/history_support.hpp"
+#include "cli/terminal.hpp"
+#include "cli/terminal_observer.hpp"
+#include "core/engine/run_folder.hpp"
+#include "core/report/run_summary.hpp"
+#include "core/store/run_history.hpp"
+
+namespace flowrun::cli {
+namespace {
+
+constexpr std::size_t kTailLines = 10;
+
+struct StatusOptions {
+  std::string run;
+  bool json = false;
+  std::string state_dir;
+};
+
+std::string log_path_of(const RunState& state, const Step& step, const StepRecord& record) {
+  if (!record.has_log) return "-";
+  std::string path;
+  attempt_file_path(state.run_dir, step.id, record.attempts, ".log", path);
+  return path;
+}
+
+std::string tail_of(const std::string& path, std::size_t count) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+    if (lines.size() > count) lines.erase(lines.begin());
+  }
+  std::string text;
+  for (const std::string& line : lines) text += "  | " + line + "\n";
+  return text;
+}
+
+std::string render_text(const Workflow& workflow, const RunState& state) {
+  std::string text = fmt::format("run {}  workflow {}  {}\n", state.run_id, state.workflow,
+                                 to_string(state.status));
+  text += fmt::format("started {} UTC", format_short_time(state.started_ms));
+  if (state.ended_ms) text += "  took " + format_elapsed(state.ended_ms - state.started_ms);
+  text += "\n";
+  if (state.cause) text += "cause: " + *state.cause + "\n";
+  std::size_t width = 4;
+  for (const Step& step : workflow.steps) width = std::max(width, step.id.size());
+  text += fmt::format("\n{:<{}}  {:<15}  {:>8}  {:>4}  {:>8}  {}\n", "STEP", width, "STATUS",
+                      "ATTEMPTS", "EXIT", "DURATION", "LOG");
+  std::optional<std::size_t> failed;
+  for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
+    const StepRecord& record = state.steps[i];
+    bool timed = record.started_ms && record.ended_ms;
+    text += fmt::format("{:<{}}  {:<15}  {:>8}  {:>4}  {:>8}  {}\n", workflow.steps[i].id, width,
+                        to_string(record.status), record.attempts,
+                        record.exit_code < 0 ? "-" : std::to_string(record.exit_code),
+                        timed ? format_elapsed(record.ended_ms - record.started_ms) : "-",
+                        log_path_of(state, workflow.steps[i], record));
+    bool is_failure = record.status == StepStatus::Failed || record.status == StepStatus::TimedOut;
+    if (is_failure && !record.continued && !failed) failed = i;
+  }
+  if (failed) {
+    const StepRecord& record = state.steps[*failed];
+    text += fmt::format("\nstep '{}' {}", workflow.steps[*failed].id, to_string(record.status));
+    if (const StepDetails* details = state.find_details(*failed);
+        details && !details->cause.empty())
+      text += ": " + details->cause;
+    text += "\n";
+    if (record.has_log) {
+      text += fmt::format("last lines of its log:\n{}",
+                          tail_of(log_path_of(state, workflow.steps[*failed], record), kTailLines));
+    }
+  }
+  return text;
+}
+
+int show_status(const StatusOptions& options) {
+  std::unique_ptr<RunStore> store = open_history(options.state_dir);
+  RunRow run = store->resolve_run(options.run);
+  Workflow workflow = load_run_workflow(run);
+  RunState state = load_run_state(*store, run, workflow);
+  if (options.json) {
+    write_run_summary(workflow, state, [](std::string_view piece) {
+      std::fwrite(piece.data(), 1, piece.size(), stdout);
+    });
+    write(stdout, "\n");
+  } else {
+    write(stdout, render_text(workflow, state));
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<StatusOptions>();
+  CLI::App* command = app.add_subcommand("status", "Show a recorded run and its steps");
+  command->add_option("run", options->run, "Run id, unique id prefix, or 'last'")->required();
+  command->add_flag("--json", options->json, "Print the run summary JSON (as run --json)");
+  command->add_option("--state-dir", options->state_dir, "Where runs are recorded");
+  command->callback([options, &exit_code] { exit_code = show_status(*options); });
+}
+
+}  // namespace flowrun::cli

@@ -1,0 +1,68 @@
+#include "core/engine/redrive.hpp"
+
+#include "core/engine/dag.hpp"
+#include "core/engine/engine.hpp"
+#include "core/engine/scheduler.hpp"
+
+namespace flowrun {
+namespace {
+
+// `from` and every step downstream of it.
+std::vector<std::uint8_t> downstream_of(const Workflow& workflow, std::size_t from) {
+  Dag dag(workflow);
+  std::vector<std::uint8_t> marked(workflow.steps.size(), 0);
+  std::vector<std::size_t> stack{from};
+  marked[from] = 1;
+  while (!stack.empty()) {
+    std::size_t step = stack.back();
+    stack.pop_back();
+    for (std::uint32_t dependent : dag.dependents(step)) {
+      if (!marked[dependent]) {
+        marked[dependent] = 1;
+        stack.push_back(dependent);
+      }
+    }
+  }
+  return marked;
+}
+
+}  // namespace
+
+bool is_kept_by_redrive(StepStatus status) {
+  return status == StepStatus::Succeeded || status == StepStatus::Skipped;
+}
+
+std::size_t prepare_redrive(const Workflow& workflow, RunState& state,
+                            std::optional<std::size_t> from) {
+  state.steps.resize(workflow.steps.size());
+  std::vector<std::uint8_t> forced;
+  if (from && *from < workflow.steps.size()) forced = downstream_of(workflow, *from);
+  std::size_t rerun = 0;
+  for (std::size_t i = 0; i < state.steps.size(); ++i) {
+    StepRecord& record = state.steps[i];
+    if (is_kept_by_redrive(record.status) && (forced.empty() || !forced[i])) continue;
+    StepRecord fresh;
+    fresh.attempts = record.attempts;
+    fresh.attempts_before = record.attempts;
+    record = fresh;
+    state.details.erase(static_cast<std::uint32_t>(i));
+    ++rerun;
+  }
+  state.status = RunStatus::Running;
+  state.ended_ms = 0;
+  state.error.reset();
+  state.cause.reset();
+  state.stop_signal = 0;
+  state.output = nlohmann::json::object();
+  return rerun;
+}
+
+RunState resume_workflow(const Workflow& workflow, const RunOptions& options,
+                         const RunFolder& folder, RunState previous, RunRecorder& recorder,
+                         RunObserver& observer) {
+  Scheduler scheduler(workflow, options, folder, recorder, observer);
+  scheduler.start_from(std::move(previous));
+  return scheduler.run();
+}
+
+}  // namespace flowrun

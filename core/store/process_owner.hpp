@@ -1,0 +1,33 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/util/duration.hpp"
+
+namespace flowrun {
+
+/// Who owns a run: a process, told apart from a later one with the same pid by its start
+/// time (field 22 of /proc/PID/stat, clock ticks since boot) and the boot id.
+struct ProcessOwner {
+  pid_t pid = 0;
+  std::int64_t start_ticks = 0;
+  std::string boot_id;
+};
+
+/// This process.
+ProcessOwner current_owner();
+
+/// True when the process `owner` names is still running (same pid, start time and boot).
+bool is_alive(const ProcessOwner& owner);
+
+/// Stops what is left of process group `pgid` of an attempt of run `run_id` after the
+/// flowrun that started it died: only when a member still carries FLOWRUN_RUN_ID=run_id in
+/// its environment (the pgid was not reused), with SIGTERM, then SIGKILL after `grace`.
+/// Returns true when a group was found and stopped.
+bool stop_leftover_group(pid_t pgid, std::string_view run_id, Duration grace);
+
+}  // namespace flowrun
