@@ -161,8 +161,8 @@ int run_file(const RunCommandOptions& options) {
     new_run.run_dir = folder->path();
     new_run.params = *params;
     int exit_code = 0;
-    run_key = claim_run_slot(*store, new_run, workflow, parse_policy(options.if_running),
-                             exit_code);
+    run_key =
+        claim_run_slot(*store, new_run, workflow, parse_policy(options.if_running), exit_code);
     if (run_key == 0) {
       std::filesystem::remove_all(folder->path());
       return exit_code;
@@ -207,8 +207,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_flag("--stream", options->stream, "Show step output live, prefixed [step]");
   command->add_flag("--no-history", options->no_history,
                     "Record nothing in the run history (flowrun.db)");
-  command->add_option("--if-running", options->if_running,
-                      "When the workflow already runs: allow, skip, wait or fail")
+  command
+      ->add_option("--if-running", options->if_running,
+                   "When the workflow already runs: allow, skip, wait or fail")
       ->check(CLI::IsMember({"allow", "skip", "wait", "fail"}));
   command->callback([options, &exit_code] { exit_code = run_file(*options); });
 }

@@ -51,6 +51,14 @@ int stop_leftovers(RunStore& store, const RunRow& run) {
       ++stopped;
     }
   }
+  // Attempts started in the last moments before the crash may not be recorded yet.
+  for (pid_t group : find_run_groups(run.id)) {
+    if (stop_leftover_group(group, run.id, Duration{2000})) {
+      store.append_event(run.key, "LeftoverStopped",
+                         fmt::format("process group {} (found by FLOWRUN_RUN_ID)", group));
+      ++stopped;
+    }
+  }
   return stopped;
 }
 

@@ -17,8 +17,9 @@ std::unique_ptr<RunStore> open_history(const std::string& state_dir_option);
 /// The exit status of DESIGN.md for a run that ended in `state`.
 int exit_code_for(const RunState& state);
 
-/// Stops the step process groups a dead owner of `run` left running (still ours only);
-/// returns how many it stopped.
+/// Stops the step process groups a dead owner of `run` left running: the recorded ones
+/// (still ours only), then any group whose processes carry the run's FLOWRUN_RUN_ID.
+/// Returns how many it stopped.
 int stop_leftovers(RunStore& store, const RunRow& run);
 
 /// What `--if-running` asks for when the workflow's active runs fill its slots.

@@ -29,8 +29,9 @@ class RunRecorder {
   /// The step reached a final status (also skipped, upstream_failed, cancelled).
   virtual void step_finished(const RunState& state, std::size_t step) = 0;
   virtual void run_finished(const RunState& state) = 0;
-  /// The event loop is about to sleep: write what the changes of this turn left buffered.
-  virtual void flush() {}
+  /// The event loop is about to sleep: write what is buffered, or keep it a little longer
+  /// and return within how many ms the loop must call again (-1: no need).
+  virtual std::int64_t flush() { return -1; }
 };
 
 /// Watches a run for display; every method has a do-nothing default.

@@ -268,7 +268,7 @@ void Scheduler::start_without_process(std::uint32_t step) {
 }
 
 void Scheduler::wait_for_events() {
-  recorder_.flush();
+  const std::int64_t flush_in_ms = recorder_.flush();
   observer_.before_wait(state_);
   pollfds_.clear();
   for (const Slot& slot : slots_) {
@@ -276,6 +276,9 @@ void Scheduler::wait_for_events() {
   }
   std::int64_t timeout = -1;
   if (!timers_.empty()) timeout = std::max<std::int64_t>(0, timers_.top().due_ns - monotonic_ns());
+  if (flush_in_ms >= 0 && (timeout < 0 || timeout > flush_in_ms * 1000000)) {
+    timeout = flush_in_ms * 1000000;
+  }
   loop_.wait(pollfds_, timeout, wake_);
   for (int signal : wake_.stop_signals) {
     if (stop_reason_ == StopReason::None) {

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -43,21 +44,29 @@ std::string boot_id() {
   return id;
 }
 
-// The pids of the live processes in group `pgid`.
-std::vector<pid_t> group_members(pid_t pgid) {
-  std::vector<pid_t> members;
+// Calls `visit(pid, process group)` for every live (not zombie) process.
+template <typename Visit>
+void for_each_process(Visit visit) {
   DIR* proc = opendir("/proc");
-  if (!proc) return members;
+  if (!proc) return;
   while (dirent* entry = readdir(proc)) {
     char* end = nullptr;
     long pid = std::strtol(entry->d_name, &end, 10);
     if (pid <= 0 || *end != '\0') continue;
     std::vector<std::string> fields = stat_fields(static_cast<pid_t>(pid));
-    if (fields.size() > 2 && fields[0] != "Z" && std::stol(fields[2]) == pgid) {
-      members.push_back(static_cast<pid_t>(pid));
+    if (fields.size() > 2 && fields[0] != "Z") {
+      visit(static_cast<pid_t>(pid), static_cast<pid_t>(std::stol(fields[2])));
     }
   }
   closedir(proc);
+}
+
+// The pids of the live processes in group `pgid`.
+std::vector<pid_t> group_members(pid_t pgid) {
+  std::vector<pid_t> members;
+  for_each_process([&](pid_t pid, pid_t group) {
+    if (group == pgid) members.push_back(pid);
+  });
   return members;
 }
 
@@ -74,6 +83,17 @@ bool carries_run_id(pid_t pid, std::string_view run_id) {
 }
 
 }  // namespace
+
+std::vector<pid_t> find_run_groups(std::string_view run_id) {
+  std::vector<pid_t> groups;
+  const pid_t own = getpgrp();
+  for_each_process([&](pid_t pid, pid_t group) {
+    if (group <= 1 || group == own) return;
+    if (std::find(groups.begin(), groups.end(), group) != groups.end()) return;
+    if (carries_run_id(pid, run_id)) groups.push_back(group);
+  });
+  return groups;
+}
 
 ProcessOwner current_owner() {
   pid_t pid = getpid();

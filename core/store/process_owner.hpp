@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/util/duration.hpp"
 
@@ -29,5 +30,10 @@ bool is_alive(const ProcessOwner& owner);
 /// its environment (the pgid was not reused), with SIGTERM, then SIGKILL after `grace`.
 /// Returns true when a group was found and stopped.
 bool stop_leftover_group(pid_t pgid, std::string_view run_id, Duration grace);
+
+/// The process groups (other than this process's own) with a member that carries
+/// FLOWRUN_RUN_ID=run_id in its environment: what a dead flowrun left of run `run_id`, even
+/// attempts it had not yet recorded.
+std::vector<pid_t> find_run_groups(std::string_view run_id);
 
 }  // namespace flowrun

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/event_loop.hpp"
 #include "core/report/run_summary.hpp"
 
 namespace flowrun {
@@ -50,111 +51,121 @@ SqliteRecorder::SqliteRecorder(Database& db, std::int64_t run_key, const Workflo
   Statement last(db, "SELECT coalesce(max(seq), 0) FROM events WHERE run = ?1");
   last.bind(1, run_key);
   if (last.step()) next_seq_ = last.column_int(0) + 1;
+  pending_.reserve(1024);
 }
 
 SqliteRecorder::~SqliteRecorder() { db_.rollback(); }
 
-void SqliteRecorder::begin() {
-  if (!db_.in_transaction()) db_.begin_immediate();
+void SqliteRecorder::queue(Statement& statement, std::vector<Value> values) {
+  pending_.push_back(Write{&statement, std::move(values)});
 }
 
-void SqliteRecorder::flush() {
-  if (db_.in_transaction()) db_.commit();
+void SqliteRecorder::commit() {
+  last_commit_ns_ = monotonic_ns();
+  if (pending_.empty()) return;
+  Transaction transaction(db_);
+  for (Write& write : pending_) {
+    Statement& statement = *write.statement;
+    for (std::size_t i = 0; i < write.values.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (const auto* number = std::get_if<std::int64_t>(&write.values[i])) {
+        statement.bind(index, *number);
+      } else if (const auto* text = std::get_if<std::string>(&write.values[i])) {
+        statement.bind(index, *text);
+      }
+    }
+    statement.run();
+  }
+  transaction.commit();
+  pending_.clear();
+}
+
+std::int64_t SqliteRecorder::flush() {
+  if (pending_.empty()) return -1;
+  std::int64_t waited_ms = (monotonic_ns() - last_commit_ns_) / 1000000;
+  if (waited_ms < kBatchMs) return kBatchMs - waited_ms;
+  commit();
+  return -1;
 }
 
 void SqliteRecorder::event(std::string_view type, const std::string* step_id, int attempt,
-                           std::string_view detail) {
-  insert_event_.bind(1, run_key_).bind(2, next_seq_++).bind(3, now_epoch_ms()).bind(4, type);
-  if (step_id) insert_event_.bind(5, *step_id);
-  if (attempt > 0) insert_event_.bind(6, attempt);
-  if (!detail.empty()) insert_event_.bind(7, detail);
-  insert_event_.run();
+                           std::string detail) {
+  queue(insert_event_, {run_key_, next_seq_++, now_epoch_ms(), std::string(type),
+                        step_id ? Value(*step_id) : Value(nullptr),
+                        attempt > 0 ? Value(std::int64_t{attempt}) : Value(nullptr),
+                        detail.empty() ? Value(nullptr) : Value(std::move(detail))});
 }
 
 void SqliteRecorder::run_started(const RunState& state) {
-  begin();
   Statement update(db_, "UPDATE runs SET status = 'running', started_ms = ?2 WHERE key = ?1");
-  update.bind(1, run_key_).bind(2, state.started_ms);
-  update.run();
+  queue(update, {run_key_, state.started_ms});
   // A redrive starts from kept steps: their rows stay (or are copied, for a new run); the
   // rows of the steps that run again go.
   std::size_t kept = 0;
   Statement forget(db_, "DELETE FROM steps WHERE run = ?1 AND idx = ?2");
   for (std::size_t i = 0; i < state.steps.size(); ++i) {
     if (is_final(state.steps[i].status)) {
-      write_step(state, i);
+      queue_step(state, i);
       ++kept;
     } else if (redrive_) {
-      forget.bind(1, run_key_).bind(2, static_cast<std::int64_t>(i));
-      forget.run();
+      queue(forget, {run_key_, static_cast<std::int64_t>(i)});
     }
   }
   event(redrive_ ? "RunRedriven" : "RunStarted", nullptr, 0,
         kept ? fmt::format("{} steps, {} kept", state.steps.size(), kept)
              : fmt::format("{} steps", state.steps.size()));
-  flush();
+  commit();
   summary_.run_started(state);
 }
 
 void SqliteRecorder::attempt_started(const RunState&, std::size_t step, int attempt, pid_t pgid) {
-  begin();
   const std::string& id = workflow_.steps[step].id;
   folder_.attempt_log_path(id, attempt, path_);
-  insert_attempt_.bind(1, run_key_).bind(2, static_cast<std::int64_t>(step)).bind(3, attempt);
-  insert_attempt_.bind(4, id).bind(5, now_epoch_ms()).bind(6, pgid).bind(7, path_);
-  insert_attempt_.run();
+  queue(insert_attempt_, {run_key_, static_cast<std::int64_t>(step), std::int64_t{attempt}, id,
+                          now_epoch_ms(), std::int64_t{pgid}, path_});
   event("AttemptStarted", &id, attempt, pgid > 0 ? fmt::format("process group {}", pgid) : "");
 }
 
 void SqliteRecorder::attempt_finished(const RunState& state, std::size_t step,
                                       const AttemptResult& result) {
-  begin();
   const std::string& id = workflow_.steps[step].id;
   std::string outputs = outputs_json(state.find_details(step));
-  finish_attempt_.bind(1, run_key_)
-      .bind(2, static_cast<std::int64_t>(step))
-      .bind(3, result.attempt);
-  finish_attempt_.bind(4, to_string(result.status)).bind(5, result.exit_code);
-  finish_attempt_.bind(6, result.signal).bind(7, now_epoch_ms()).bind(8, result.log_path);
-  if (!outputs.empty()) finish_attempt_.bind(9, outputs);
-  finish_attempt_.run();
+  queue(finish_attempt_, {run_key_, static_cast<std::int64_t>(step), std::int64_t{result.attempt},
+                          std::string(to_string(result.status)), std::int64_t{result.exit_code},
+                          std::int64_t{result.signal}, now_epoch_ms(), std::string(result.log_path),
+                          outputs.empty() ? Value(nullptr) : Value(std::move(outputs))});
   event("AttemptFinished", &id, result.attempt,
         fmt::format("{} (exit code {})", to_string(result.status), result.exit_code));
 }
 
 void SqliteRecorder::step_retrying(const RunState& state, std::size_t step, std::int64_t delay_ms) {
-  begin();
   event("StepRetrying", &workflow_.steps[step].id, state.steps[step].attempts + 1,
         fmt::format("next attempt in {}", format_duration(Duration{delay_ms})));
 }
 
 void SqliteRecorder::step_finished(const RunState& state, std::size_t step) {
-  begin();
-  write_step(state, step);
-  const StepRecord& record = state.steps[step];
+  queue_step(state, step);
   const StepDetails* details = state.find_details(step);
-  std::string detail(to_string(record.status));
+  std::string detail(to_string(state.steps[step].status));
   if (details && !details->cause.empty()) detail += ": " + details->cause;
-  event("StepFinished", &workflow_.steps[step].id, 0, detail);
+  event("StepFinished", &workflow_.steps[step].id, 0, std::move(detail));
 }
 
-void SqliteRecorder::write_step(const RunState& state, std::size_t step) {
-  const std::string& id = workflow_.steps[step].id;
+void SqliteRecorder::queue_step(const RunState& state, std::size_t step) {
   const StepRecord& record = state.steps[step];
   const StepDetails* details = state.find_details(step);
   std::string outputs = outputs_json(details);
-  Statement& s = upsert_step_;
-  s.bind(1, run_key_).bind(2, static_cast<std::int64_t>(step)).bind(3, id);
-  s.bind(4, to_string(record.status)).bind(5, record.attempts).bind(6, record.exit_code);
-  s.bind(7, record.signal).bind(8, record.started_ms).bind(9, record.ended_ms);
-  s.bind(10, record.has_log ? 1 : 0).bind(11, record.continued ? 1 : 0);
-  if (details && !details->cause.empty()) s.bind(12, details->cause);
-  if (!outputs.empty()) s.bind(13, outputs);
-  s.run();
+  bool has_cause = details && !details->cause.empty();
+  queue(upsert_step_,
+        {run_key_, static_cast<std::int64_t>(step), workflow_.steps[step].id,
+         std::string(to_string(record.status)), std::int64_t{record.attempts},
+         std::int64_t{record.exit_code}, std::int64_t{record.signal}, record.started_ms,
+         record.ended_ms, std::int64_t{record.has_log}, std::int64_t{record.continued},
+         has_cause ? Value(details->cause) : Value(nullptr),
+         outputs.empty() ? Value(nullptr) : Value(std::move(outputs))});
 }
 
 void SqliteRecorder::run_finished(const RunState& state) {
-  begin();
   std::string failed_step;
   for (std::size_t i = 0; i < state.steps.size(); ++i) {
     StepStatus status = state.steps[i].status;
@@ -167,15 +178,15 @@ void SqliteRecorder::run_finished(const RunState& state) {
   Statement update(db_,
                    "UPDATE runs SET status = ?2, ended_ms = ?3, error = ?4, cause = ?5, "
                    "output = ?6, stop_signal = ?7, failed_step = ?8 WHERE key = ?1");
-  update.bind(1, run_key_).bind(2, to_string(state.status)).bind(3, state.ended_ms);
-  update.bind_optional(4, state.error).bind_optional(5, state.cause);
-  update.bind(6, dump(state.output)).bind(7, state.stop_signal);
-  if (!failed_step.empty()) update.bind(8, failed_step);
-  update.run();
+  queue(update, {run_key_, std::string(to_string(state.status)), state.ended_ms,
+                 state.error ? Value(*state.error) : Value(nullptr),
+                 state.cause ? Value(*state.cause) : Value(nullptr), dump(state.output),
+                 std::int64_t{state.stop_signal},
+                 failed_step.empty() ? Value(nullptr) : Value(failed_step)});
   std::string detail(to_string(state.status));
   if (state.cause) detail += ": " + *state.cause;
-  event("RunFinished", nullptr, 0, detail);
-  flush();
+  event("RunFinished", nullptr, 0, std::move(detail));
+  commit();
   summary_.run_finished(state);
 }
 

@@ -142,6 +142,8 @@ TEST_CASE("a run whose flowrun was killed is interrupted; resume stops its lefto
   pid_t runner = start_flowrun({"run", file, "--state-dir", r.state()}, r.dir.path() / "run");
   REQUIRE(wait_for([&] { return !read_text(pid_file).empty(); }, 20));
   pid_t sleeper = static_cast<pid_t>(std::stol(read_text(pid_file)));
+  // Attempts are committed in batches (at most 20 ms late); wait until this one is.
+  REQUIRE(wait_for([&] { return step_status(r.status("last"), "long") == "running"; }, 20));
   kill(runner, SIGKILL);
   CHECK(wait_exit(runner) == 128 + SIGKILL);
   CHECK(is_running(sleeper));  // the step's process outlived flowrun
@@ -197,7 +199,7 @@ TEST_CASE("cancel from a second process stops the run; its flowrun exits 143") {
   CHECK(again.err.find("is not running (it cancelled)") != std::string::npos);
 }
 
-TEST_CASE("cancel of a run whose flowrun is gone records the cancel") {
+TEST_CASE("cancel of a run whose flowrun is gone records the cancel and stops leftovers") {
   Runs r;
   std::string pid_file = r.path("pid");
   std::string file =
@@ -210,7 +212,8 @@ TEST_CASE("cancel of a run whose flowrun is gone records the cancel") {
   auto cancel = r.flowrun({"cancel", "last"});
   CHECK(cancel.exit_code == 0);
   CHECK(wait_for([&] { return !is_running(sleeper); }, 5));
+  // Killed at once: the attempt may not be recorded, its group is found by FLOWRUN_RUN_ID.
   auto summary = r.status("last");
   CHECK(summary["status"] == "cancelled");
-  CHECK(step_status(summary, "long") == "cancelled");
+  CHECK(step_status(summary, "long") != "running");
 }
