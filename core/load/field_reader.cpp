@@ -171,7 +171,8 @@ EnvList FieldReader::read_env(const Node& value, std::string_view name) {
       wrong_type(entry.value, fmt::format("{}.{}", name, entry.key.text), "a string");
       continue;
     }
-    env.push_back({entry.key.text, entry.value.is_null() ? "" : entry.value.text, entry.key.pos});
+    env.push_back({entry.key.text, entry.value.is_null() ? "" : entry.value.text, entry.key.pos,
+                   entry.value.pos});
   }
   return env;
 }

@@ -78,6 +78,7 @@ void read_cmd(FieldReader& r, const Node& value, Step& step) {
       continue;
     }
     step.action.argv.push_back(item.text);
+    step.action.argv_pos.push_back(item.pos);
   }
 }
 
@@ -106,6 +107,7 @@ bool read_action(FieldReader& r, const Node& node, Step& step) {
   if (kind == "run") {
     step.action.kind = ActionKind::Run;
     if (auto script = r.read_string(first.value, "run")) step.action.script = *script;
+    step.action.script_pos = first.value.pos;
   } else if (kind == "cmd") {
     step.action.kind = ActionKind::Cmd;
     read_cmd(r, first.value, step);
@@ -272,6 +274,7 @@ void read_repeat(FieldReader& r, const Node& value, Step& step) {
     auto text = r.read_string(*until, "repeat.until");
     ok = ok && text.has_value();
     if (text) repeat.until = *text;
+    repeat.until_pos = until->pos;
   } else {
     r.error("missing-key", value, "'repeat' needs 'until', the condition that ends the loop");
     ok = false;
@@ -303,6 +306,7 @@ void read_general_keys(FieldReader& r, const Node& node, Step& step) {
       step.env = r.read_env(value, key);
     } else if (key == "working_dir") {
       step.working_dir = r.read_string(value, key);
+      step.working_dir_pos = value.pos;
     } else if (key == "shell") {
       step.shell = r.read_string(value, key);
     } else if (key == "if") {

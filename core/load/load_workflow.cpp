@@ -109,6 +109,7 @@ void read_outputs(FieldReader& r, const Node& value, Workflow& workflow) {
   for (const auto& entry : value.entries) {
     if (auto text = r.read_string(entry.value, "outputs." + entry.key.text)) {
       workflow.outputs.emplace_back(entry.key.text, *text);
+      workflow.outputs_pos.push_back(entry.value.pos);
     }
   }
 }

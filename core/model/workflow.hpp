@@ -30,6 +30,7 @@ struct EnvVar {
   std::string name;
   std::string value;
   SourcePos pos;
+  SourcePos value_pos = {};  ///< where the value is written (for expression diagnostics)
 };
 using EnvList = std::vector<EnvVar>;
 
@@ -54,6 +55,8 @@ struct Action {
   std::string plugin;             ///< uses: plugin name
   StepType type = StepType::Noop; ///< type: built-in step type
   SourcePos pos;                  ///< position of the action's key
+  SourcePos script_pos;           ///< position of the `run` value
+  std::vector<SourcePos> argv_pos;  ///< positions of the `cmd` items
 };
 
 /// `foreach:` a literal list, or an expression that yields an array at run time.
@@ -67,6 +70,7 @@ struct Foreach {
 
 struct Repeat {
   std::string until;  ///< expression; the step repeats until it is true
+  SourcePos until_pos;
   int max = 0;        ///< 0 = no limit
   Duration interval{0};
   SourcePos pos;
@@ -86,6 +90,7 @@ struct Step {
   Action action;
   EnvList env;
   std::optional<std::string> working_dir;
+  SourcePos working_dir_pos;
   std::optional<std::string> shell;  ///< overrides the workflow's shell
   std::optional<std::string> condition;  ///< `if:`
   SourcePos condition_pos;
@@ -164,6 +169,7 @@ struct Workflow {
   std::optional<Duration> late_after;
   Defaults defaults;
   std::vector<std::pair<std::string, std::string>> outputs;  ///< name -> expression
+  std::vector<SourcePos> outputs_pos;  ///< parallel to `outputs`: where each value is written
   std::vector<Step> steps;
   std::vector<Step> on_success;
   std::vector<Step> on_failure;

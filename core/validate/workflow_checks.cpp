@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/validate/dag_checks.hpp"
+#include "core/validate/expr_checks.hpp"
 
 namespace flowrun {
 namespace {
@@ -93,6 +94,7 @@ void validate_workflow(const Workflow& workflow, Diagnostics& diagnostics) {
   for (const auto& [key, list] : handler_lists(workflow)) {
     check_needs_graph(*list, {workflow.file, std::string(key), &main_ids}, diagnostics);
   }
+  check_expressions(workflow, diagnostics);
 }
 
 }  // namespace flowrun

@@ -1,0 +1,280 @@
+#include "core/validate/expr_checks.hpp"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+#include "core/expr/functions.hpp"
+#include "core/expr/template.hpp"
+#include "core/load/scalar_position.hpp"
+#include "core/util/text.hpp"
+
+namespace flowrun {
+namespace {
+
+const std::vector<std::string> kWorkflowContexts = {"params", "run", "workflow"};
+const std::vector<std::string> kStepFields = {"outputs", "status", "exit_code"};
+
+// Where an expression is written, and what it may read there.
+struct Site {
+  std::string_view text;
+  SourcePos pos;
+  bool condition = false;                    ///< `if:`-style: a bare expression is allowed
+  const std::vector<std::string>* contexts;  ///< allowed context names
+  std::string_view where;                    ///< "in step 'x'" and the like, for messages
+  const Step* step = nullptr;                ///< the reading step; null: any step may be read
+  bool in_handler = false;
+};
+
+std::string lower(std::string_view text) { return expr::fold_lower(text); }
+
+const std::vector<std::string>& function_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& info : expr::builtin_functions()) out.emplace_back(info.name);
+    return out;
+  }();
+  return names;
+}
+
+class ExpressionChecker {
+ public:
+  ExpressionChecker(const Workflow& workflow, Diagnostics& diagnostics)
+      : workflow_(workflow), diagnostics_(diagnostics), source_(diagnostics.source(workflow.file)) {
+    for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
+      index_.emplace(lower(workflow.steps[i].id), i);
+      step_ids_.push_back(workflow.steps[i].id);
+    }
+    for (const auto& param : workflow.params) param_names_.push_back(param.name);
+  }
+
+  void run() {
+    for (const auto& var : workflow_.env) check_workflow_env(var);
+    for (const auto& var : workflow_.defaults.env) check_workflow_env(var);
+    for (std::size_t i = 0; i < workflow_.outputs.size(); ++i) {
+      SourcePos pos = i < workflow_.outputs_pos.size() ? workflow_.outputs_pos[i] : SourcePos{};
+      check({workflow_.outputs[i].second, pos, false, &step_context_names(),
+             "in the workflow's outputs"});
+    }
+    for (const auto& step : workflow_.steps) check_step(step, false);
+    for (const auto* list : {&workflow_.on_success, &workflow_.on_failure, &workflow_.on_cancel,
+                             &workflow_.on_exit, &workflow_.on_late}) {
+      for (const auto& step : *list) check_step(step, true);
+    }
+  }
+
+ private:
+  void check_workflow_env(const EnvVar& var) {
+    check({var.value, var.value_pos, false, &kWorkflowContexts, "in the workflow's env"});
+  }
+
+  void check_step(const Step& step, bool handler) {
+    std::string where = fmt::format("in step '{}'", step.id);
+    auto site = [&](std::string_view text, SourcePos pos, bool condition = false) {
+      Site s{text, pos.is_known() ? pos : step.pos, condition, &step_context_names(), where};
+      s.step = &step;
+      s.in_handler = handler;
+      return s;
+    };
+    if (step.action.kind == ActionKind::Run)
+      check(site(step.action.script, step.action.script_pos));
+    for (std::size_t i = 0; i < step.action.argv.size(); ++i) {
+      SourcePos pos = i < step.action.argv_pos.size() ? step.action.argv_pos[i] : step.pos;
+      check(site(step.action.argv[i], pos));
+    }
+    for (const auto& var : step.env) check(site(var.value, var.value_pos));
+    if (step.working_dir) check(site(*step.working_dir, step.working_dir_pos));
+    if (step.condition) check(site(*step.condition, step.condition_pos, true));
+    if (step.foreach && !step.foreach->expression.empty()) {
+      check(site(step.foreach->expression, step.foreach->pos));
+    }
+    if (step.repeat && !step.repeat->until.empty()) {
+      check(site(step.repeat->until, step.repeat->until_pos, true));
+    }
+    check_json_strings(step.with, site("", step.pos));
+  }
+
+  void check_json_strings(const nlohmann::json& value, Site base) {
+    if (value.is_string()) {
+      base.text = value.get_ref<const std::string&>();
+      check(base);
+    } else if (value.is_structured()) {
+      for (const auto& item : value) check_json_strings(item, base);
+    }
+  }
+
+  void check(const Site& site) {
+    if (!site.condition && !expr::has_expression(site.text)) return;
+    expr::Template tmpl;
+    std::vector<expr::ParseError> errors;
+    auto first = site.condition && !expr::has_expression(site.text)
+                     ? expr::parse_condition(site.text, tmpl)
+                     : expr::parse_template(site.text, tmpl, {}, &errors);
+    if (first) report_parse_error(site, *first);
+    for (const auto& error : errors) report_parse_error(site, error);
+    for (const auto& part : tmpl.parts) {
+      if (part.root) check_node(site, part, *part.root);
+    }
+  }
+
+  void report_parse_error(const Site& site, const expr::ParseError& error) {
+    if (error.kind == expr::ParseError::Kind::UnknownFunction) {
+      unknown_function(site, error.offset, error.name);
+      return;
+    }
+    at(site, error.offset, error.length, "expr-syntax",
+       fmt::format("invalid expression {}: {}", site.where, error.message));
+  }
+
+  void unknown_function(const Site& site, std::uint32_t offset, const std::string& name) {
+    auto& diag = at(site, offset, static_cast<std::uint32_t>(name.size()), "expr-unknown-function",
+                    fmt::format("unknown function '{}' {}", name, site.where));
+    suggest(diag, name, function_names(), "the functions are ");
+  }
+
+  void check_node(const Site& site, const expr::TemplatePart& part, const expr::Node& node) {
+    if (node.kind == expr::NodeKind::Context) {
+      check_context(site, part, node);
+    } else if (node.kind == expr::NodeKind::Index) {
+      check_access(site, part, node);
+    }
+    for (const auto& child : node.children) {
+      if (child) check_node(site, part, *child);
+    }
+  }
+
+  void check_context(const Site& site, const expr::TemplatePart& part, const expr::Node& node) {
+    for (const auto& name : *site.contexts) {
+      if (expr::equals_ignore_case(name, node.name)) {
+        bool item = expr::equals_ignore_case(node.name, "item") ||
+                    expr::equals_ignore_case(node.name, "item_index");
+        if (item && site.step && !site.step->foreach && !site.step->matrix) {
+          at(site, part.offset + node.offset, node.length, "expr-unknown-context",
+             fmt::format("'{}' is only set in a step with 'foreach' or 'matrix' ({})", node.name,
+                         site.where));
+        }
+        return;
+      }
+    }
+    auto& diag = at(site, part.offset + node.offset, node.length, "expr-unknown-context",
+                    fmt::format("unknown context '{}' {}", node.name, site.where));
+    suggest(diag, node.name, *site.contexts, "the contexts here are ");
+  }
+
+  // `steps.X`, `steps.X.field` and `params.X` with a literal name.
+  void check_access(const Site& site, const expr::TemplatePart& part, const expr::Node& node) {
+    if (node.star || node.children.size() < 2) return;
+    const expr::Node& target = *node.children[0];
+    const expr::Node& key = *node.children[1];
+    if (key.kind != expr::NodeKind::Literal || !key.literal.is_string()) return;
+    const std::string& name = key.literal.get_ref<const std::string&>();
+    std::uint32_t offset = part.offset + key.offset;
+    if (is_context(target, "params")) {
+      check_param(site, offset, key.length, name);
+    } else if (is_context(target, "steps")) {
+      check_step_ref(site, offset, key.length, name);
+    } else if (target.kind == expr::NodeKind::Index && !target.star &&
+               is_context(*target.children[0], "steps") && target.children.size() > 1 &&
+               target.children[1]->kind == expr::NodeKind::Literal) {
+      if (index_.count(lower(expr::to_string(target.children[1]->literal))) == 0) return;
+      for (const auto& field : kStepFields) {
+        if (expr::equals_ignore_case(field, name)) return;
+      }
+      auto& diag = at(site, offset, key.length, "expr-unknown-field",
+                      fmt::format("steps have no field '{}' ({})", name, site.where));
+      suggest(diag, name, kStepFields, "a step has ");
+    }
+  }
+
+  static bool is_context(const expr::Node& node, std::string_view name) {
+    return node.kind == expr::NodeKind::Context && expr::equals_ignore_case(node.name, name);
+  }
+
+  void check_param(const Site& site, std::uint32_t offset, std::uint32_t length,
+                   const std::string& name) {
+    for (const auto& param : param_names_) {
+      if (expr::equals_ignore_case(param, name)) return;
+    }
+    auto& diag = at(site, offset, length, "expr-unknown-param",
+                    fmt::format("unknown param '{}' {}", name, site.where));
+    suggest(diag, name, param_names_, "the params are ");
+  }
+
+  void check_step_ref(const Site& site, std::uint32_t offset, std::uint32_t length,
+                      const std::string& name) {
+    auto found = index_.find(lower(name));
+    if (found == index_.end()) {
+      auto& diag = at(site, offset, length, "expr-unknown-step",
+                      fmt::format("unknown step '{}' {}", name, site.where));
+      suggest(diag, name, step_ids_, "");
+      return;
+    }
+    if (!site.step || site.in_handler) return;
+    if (site.contexts == &kWorkflowContexts) return;
+    if (is_upstream(*site.step, found->second)) return;
+    const std::string& id = workflow_.steps[found->second].id;
+    at(site, offset, length, "expr-not-upstream",
+       fmt::format("step '{}' reads steps.{}, but '{}' is not upstream of it", site.step->id, id,
+                   id))
+        .note(fmt::format("add '{}' to its 'needs' (directly or through a step it needs), so "
+                          "that it has finished when '{}' starts",
+                          id, site.step->id));
+  }
+
+  // Whether step `target` is a (transitive) need of `step`: a depth-first walk of `needs`.
+  bool is_upstream(const Step& step, std::size_t target) {
+    std::vector<std::uint8_t> seen(workflow_.steps.size(), 0);
+    std::vector<const Step*> stack = {&step};
+    while (!stack.empty()) {
+      const Step* current = stack.back();
+      stack.pop_back();
+      for (const auto& need : current->needs) {
+        auto found = index_.find(lower(need));
+        if (found == index_.end() || seen[found->second]) continue;
+        if (found->second == target) return true;
+        seen[found->second] = 1;
+        stack.push_back(&workflow_.steps[found->second]);
+      }
+    }
+    return false;
+  }
+
+  Diagnostic& at(const Site& site, std::uint32_t offset, std::uint32_t length, std::string code,
+                 std::string message) {
+    SourcePos pos = position_in_scalar(source_, site.pos, site.text, offset);
+    return diagnostics_.error(std::move(code), workflow_.file, pos, std::move(message),
+                              std::max<std::uint32_t>(1, length));
+  }
+
+  static void suggest(Diagnostic& diag, const std::string& word,
+                      const std::vector<std::string>& candidates, std::string_view list_intro) {
+    if (auto match = closest_match(word, candidates)) {
+      diag.note(fmt::format("did you mean '{}'?", *match));
+    } else if (!list_intro.empty() && !candidates.empty() && candidates.size() <= 16) {
+      std::vector<std::string> quoted;
+      for (const auto& c : candidates) quoted.push_back("'" + c + "'");
+      diag.note(std::string(list_intro) + join(quoted, ", "));
+    }
+  }
+
+  const Workflow& workflow_;
+  Diagnostics& diagnostics_;
+  const SourceFile* source_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::vector<std::string> step_ids_;
+  std::vector<std::string> param_names_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& step_context_names() {
+  static const std::vector<std::string> names = {"params",   "env",  "steps",     "run",
+                                                 "workflow", "item", "item_index"};
+  return names;
+}
+
+void check_expressions(const Workflow& workflow, Diagnostics& diagnostics) {
+  ExpressionChecker(workflow, diagnostics).run();
+}
+
+}  // namespace flowrun
