@@ -34,7 +34,22 @@ void Scheduler::start_attempt(std::uint32_t step) {
   folder_.attempt_log_path(definition.id, attempt, log_path_);
   folder_.attempt_output_path(definition.id, attempt, output_path_);
   std::string cause;
-  if (!commands_.build(definition, command_, cause)) {
+  const RenderedStep* rendered = nullptr;
+  if (!expressions_.workflow_env_error().empty()) {
+    fail_to_start(step, expressions_.workflow_env_error());
+    return;
+  }
+  if (expressions_.renders(step)) {
+    if (!expressions_.render(step, state_, rendered_, cause)) {
+      fail_to_start(step, cause);
+      return;
+    }
+    rendered = &rendered_;
+  }
+  bool built = rendered ? commands_.build_with(definition, rendered->script, rendered->argv,
+                                               command_, cause)
+                        : commands_.build(definition, command_, cause);
+  if (!built) {
     fail_to_start(step, cause);
     return;
   }
@@ -51,8 +66,15 @@ void Scheduler::start_attempt(std::uint32_t step) {
   SpawnRequest request;
   request.program = command_.program.c_str();
   request.argv = argv_.data();
-  request.envp = environment_.build(definition.env, extra_env_);
-  request.cwd = working_dir_for(definition);
+  std::span<std::string> extra = extra_env_;
+  if (rendered && !rendered->values.empty()) {
+    // Expression values of the script travel as FLOWRUN_EXPR_n variables, never as code.
+    attempt_env_.assign(extra_env_.begin(), extra_env_.end());
+    attempt_env_.insert(attempt_env_.end(), rendered->values.begin(), rendered->values.end());
+    extra = attempt_env_;
+  }
+  request.envp = environment_.build(rendered ? rendered->env : definition.env, extra);
+  request.cwd = working_dir_for(rendered ? rendered->working_dir : definition.working_dir);
   request.log_path = log_path_.c_str();
   int pipe_fds[2] = {-1, -1};
   if (options_.stream) {
@@ -156,7 +178,7 @@ void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_
   StepRecord& record = state_.steps[step];
   const Step& definition = workflow_.steps[step];
   bool may_continue = !hard_stop_ && (stop_reason_ == StopReason::None ||
-                                      definition.trigger == TriggerRule::Always);
+                                      trigger_of(step) == TriggerRule::Always);
   const RetryPolicy& policy = effective_retry(workflow_, definition);
   const int attempts = record.attempts - record.attempts_before;  // a redrive starts afresh
   if (status == StepStatus::Succeeded || status == StepStatus::Cancelled || !may_continue ||
@@ -210,11 +232,13 @@ void Scheduler::drain_stream(Slot& slot) {
   }
 }
 
-const char* Scheduler::working_dir_for(const Step& step) {
-  if (!step.working_dir) return base_dir_.empty() ? nullptr : base_dir_.c_str();
-  if (!step.working_dir->empty() && step.working_dir->front() == '/')
-    return step.working_dir->c_str();
-  cwd_ = base_dir_.empty() ? *step.working_dir : base_dir_ + "/" + *step.working_dir;
+const char* Scheduler::working_dir_for(const std::optional<std::string>& working_dir) {
+  if (!working_dir) return base_dir_.empty() ? nullptr : base_dir_.c_str();
+  if (!working_dir->empty() && working_dir->front() == '/') {
+    cwd_ = *working_dir;
+    return cwd_.c_str();
+  }
+  cwd_ = base_dir_.empty() ? *working_dir : base_dir_ + "/" + *working_dir;
   return cwd_.c_str();
 }
 

@@ -48,7 +48,6 @@ std::string unsupported_cause(const Step& step) {
   if (step.action.kind == ActionKind::None) return "step '" + step.id + "' has no action";
   if (step.foreach || step.matrix) return "'foreach'/'matrix' is not supported yet by this build";
   if (step.repeat) return "'repeat' is not supported yet by this build";
-  if (step.condition) return "'if:' conditions are not supported yet by this build (issue 6)";
   return {};
 }
 
@@ -69,7 +68,8 @@ Scheduler::Scheduler(const Workflow& workflow, const RunOptions& options, const 
       spawner_(loop_.original_mask()),
       environment_(options.environment, workflow),
       commands_(workflow, std::string(environment_.base_value("PATH"))),
-      rng_(options.seed ? options.seed : std::random_device{}()) {
+      rng_(options.seed ? options.seed : std::random_device{}()),
+      expressions_(workflow, options.params) {
   const std::size_t n = workflow.steps.size();
   state_.run_id = folder.run_id();
   state_.workflow = workflow.name;
@@ -120,6 +120,11 @@ void Scheduler::start_from(RunState previous) {
 
 void Scheduler::begin() {
   if (state_.started_ms == 0) state_.started_ms = now_epoch_ms();
+  expressions_.start(state_);
+  if (expressions_.has_workflow_env()) {
+    environment_ = EnvironmentBuilder(options_.environment, expressions_.workflow_env(),
+                                      expressions_.defaults_env());
+  }
   recorder_.run_started(state_);
   observer_.run_started(state_);
   if (workflow_.timeout) {
@@ -138,7 +143,20 @@ void Scheduler::begin() {
   }
 }
 
+// A step whose trigger rule says "run" still has to pass its `if:`.
 void Scheduler::schedule(std::uint32_t step) {
+  std::string cause;
+  switch (expressions_.check_condition(step, state_, status_for(step), cause)) {
+    case ConditionResult::Run:
+      break;
+    case ConditionResult::Skip:
+      finish(step, StepStatus::Skipped, std::move(cause));
+      return;
+    case ConditionResult::Fail:
+      state_.steps[step].started_ms = now_epoch_ms();
+      finish(step, StepStatus::Failed, std::move(cause));
+      return;
+  }
   decided_[step] = 1;
   ready_.push_back(step);
   recorder_.step_scheduled(state_, step);
@@ -175,7 +193,7 @@ void Scheduler::propagate() {
         finish(dependent, StepStatus::Cancelled, stop_cause());
         continue;
       }
-      switch (evaluate_trigger(workflow_.steps[dependent].trigger, needs_[dependent])) {
+      switch (evaluate_trigger(trigger_of(dependent), needs_[dependent])) {
         case TriggerDecision::Wait:
           break;
         case TriggerDecision::Run:
@@ -196,7 +214,19 @@ void Scheduler::propagate() {
 // While the run stops, only `always` steps may still start, and none after a second signal.
 bool Scheduler::may_start(std::uint32_t step) const {
   if (hard_stop_) return false;
-  return stop_reason_ == StopReason::None || workflow_.steps[step].trigger == TriggerRule::Always;
+  return stop_reason_ == StopReason::None || trigger_of(step) == TriggerRule::Always;
+}
+
+TriggerRule Scheduler::trigger_of(std::uint32_t step) const {
+  return expressions_.trigger_of(step);
+}
+
+// What success(), failure() and cancelled() say for a step: about its direct needs, as the
+// trigger rules are.
+expr::StatusFlags Scheduler::status_for(std::uint32_t step) const {
+  const NeedCounts& needs = needs_[step];
+  bool stopping = stop_reason_ != StopReason::None;
+  return {needs.succeeded == needs.total && !stopping, needs.failed > 0, stopping};
 }
 
 const char* Scheduler::stop_cause() const {
@@ -330,7 +360,7 @@ void Scheduler::begin_stop(StopReason reason, int signal) {
   const std::int64_t now = monotonic_ns();
   for (Slot& slot : slots_) {
     const Step& definition = workflow_.steps[slot.step];
-    if (definition.trigger == TriggerRule::Always || slot.stopped) continue;
+    if (trigger_of(slot.step) == TriggerRule::Always || slot.stopped) continue;
     slot.stopped = true;
     signal_group(slot.pid, SIGTERM);
     timers_.push({now + kill_grace_ns(definition), slot.step, slot.attempt, TimerKind::KillGrace});
@@ -338,7 +368,7 @@ void Scheduler::begin_stop(StopReason reason, int signal) {
   std::vector<std::uint32_t> waiting;
   waiting.swap(retrying_);
   for (std::uint32_t step : waiting) {
-    if (workflow_.steps[step].trigger == TriggerRule::Always) {
+    if (trigger_of(step) == TriggerRule::Always) {
       retrying_.push_back(step);
     } else {
       finish(step, StepStatus::Cancelled, "the run was stopped before its next attempt");
@@ -368,6 +398,21 @@ void Scheduler::strand_remaining() {
   propagate();
 }
 
+// The workflow's `outputs:` become the run's output; one that cannot be evaluated fails a run
+// that had succeeded.
+void Scheduler::finish_outputs() {
+  if (workflow_.outputs.empty()) return;
+  bool stopping = stop_reason_ != StopReason::None;
+  std::string cause;
+  state_.output = expressions_.render_outputs(
+      state_, {failed_count_ == 0 && !stopping, failed_count_ > 0, stopping}, cause);
+  if (!cause.empty() && state_.status == RunStatus::Succeeded) {
+    state_.status = RunStatus::Failed;
+    state_.error = "OutputFailed";
+    state_.cause = cause;
+  }
+}
+
 void Scheduler::end() {
   for (pid_t group : leftover_groups_) signal_group(group, SIGKILL);
   state_.ended_ms = now_epoch_ms();
@@ -392,6 +437,7 @@ void Scheduler::end() {
   } else {
     state_.status = RunStatus::Succeeded;
   }
+  finish_outputs();
   recorder_.run_finished(state_);
   observer_.run_finished(state_);
 }

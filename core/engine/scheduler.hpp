@@ -11,6 +11,7 @@
 #include "core/engine/dag.hpp"
 #include "core/engine/engine.hpp"
 #include "core/engine/event_loop.hpp"
+#include "core/engine/step_expressions.hpp"
 #include "core/engine/trigger_rules.hpp"
 #include "core/exec/command.hpp"
 #include "core/exec/environment.hpp"
@@ -59,6 +60,9 @@ class Scheduler {
   bool may_start(std::uint32_t step) const;
   const char* stop_cause() const;
   bool needs_slot(std::uint32_t step) const;
+  TriggerRule trigger_of(std::uint32_t step) const;
+  expr::StatusFlags status_for(std::uint32_t step) const;
+  void finish_outputs();
   void start_without_process(std::uint32_t step);
   void wait_for_events();
   void fire_timers();
@@ -75,7 +79,7 @@ class Scheduler {
   void read_streams(const std::vector<pollfd>& fds);
   void drain_stream(Slot& slot);
   void fail_to_start(std::uint32_t step, const std::string& cause);
-  const char* working_dir_for(const Step& step);
+  const char* working_dir_for(const std::optional<std::string>& working_dir);
   Slot* find_slot(std::uint32_t step, int attempt);
   std::int64_t kill_grace_ns(const Step& step) const;
 
@@ -117,6 +121,9 @@ class Scheduler {
   std::vector<std::string> extra_env_;
   std::vector<pollfd> pollfds_;
   WakeUp wake_;
+  StepExpressions expressions_;
+  RenderedStep rendered_;
+  std::vector<std::string> attempt_env_;
 };
 
 }  // namespace flowrun

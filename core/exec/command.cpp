@@ -43,6 +43,8 @@ bool is_posix_shell(const std::string& shell) {
          shell == "/bin/bash" || shell == "/usr/bin/bash";
 }
 
+}  // namespace
+
 const std::string& effective_shell(const Workflow& workflow, const Step& step) {
   static const std::string none;
   if (step.shell) return *step.shell;
@@ -50,8 +52,6 @@ const std::string& effective_shell(const Workflow& workflow, const Step& step) {
   if (workflow.shell) return *workflow.shell;
   return none;
 }
-
-}  // namespace
 
 const std::string& ProgramResolver::resolve(const std::string& name) {
   auto found = cache_.find(name);
@@ -91,18 +91,25 @@ CommandBuilder::CommandBuilder(const Workflow& workflow, std::string path_value)
     : workflow_(workflow), resolver_(std::move(path_value)) {}
 
 bool CommandBuilder::build(const Step& step, Command& out, std::string& cause) {
+  return build_with(step, step.action.script, step.action.argv, out, cause);
+}
+
+bool CommandBuilder::build_with(const Step& step, std::string_view script,
+                                const std::vector<std::string>& argv, Command& out,
+                                std::string& cause) {
   out.argv.clear();
   out.program.clear();
-  if (step.action.kind == ActionKind::Run) return build_run(step, out, cause);
-  if (step.action.kind == ActionKind::Cmd) return build_cmd(step, out, cause);
+  if (step.action.kind == ActionKind::Run) return build_run(step, script, out, cause);
+  if (step.action.kind == ActionKind::Cmd) return build_cmd(step, argv, out, cause);
   cause = "step '" + step.id + "' has no command to run";
   return false;
 }
 
-bool CommandBuilder::build_run(const Step& step, Command& out, std::string& cause) {
+bool CommandBuilder::build_run(const Step& step, std::string_view script, Command& out,
+                               std::string& cause) {
   const std::string& shell = effective_shell(workflow_, step);
-  if (is_posix_shell(shell) && is_simple_script(step.action.script)) {
-    std::string_view words = trim(step.action.script);
+  if (is_posix_shell(shell) && is_simple_script(script)) {
+    std::string_view words = trim(script);
     while (!words.empty()) {
       std::size_t space = words.find(' ');
       std::string_view word = words.substr(0, space);
@@ -119,16 +126,17 @@ bool CommandBuilder::build_run(const Step& step, Command& out, std::string& caus
     out.argv.clear();
   }
   out.argv = shell_argv(shell);
-  out.argv.push_back(step.action.script);
+  out.argv.emplace_back(script);
   return resolve_into(out.argv[0], out, cause);
 }
 
-bool CommandBuilder::build_cmd(const Step& step, Command& out, std::string& cause) {
-  if (step.action.argv.empty() || step.action.argv[0].empty()) {
+bool CommandBuilder::build_cmd(const Step& step, const std::vector<std::string>& argv, Command& out,
+                               std::string& cause) {
+  if (argv.empty() || argv[0].empty()) {
     cause = "step '" + step.id + "' has an empty cmd";
     return false;
   }
-  out.argv = step.action.argv;
+  out.argv = argv;
   return resolve_into(out.argv[0], out, cause);
 }
 

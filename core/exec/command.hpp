@@ -26,6 +26,9 @@ class ProgramResolver {
 /// only [A-Za-z0-9_./=:,+-@%] and spaces, and no `NAME=value` prefix.
 bool is_simple_script(std::string_view script);
 
+/// The shell a step's `run:` uses as written (step, defaults, workflow), or "" for the default.
+const std::string& effective_shell(const Workflow& workflow, const Step& step);
+
 /// What to exec for one attempt: the resolved program and its argv.
 struct Command {
   std::string program;
@@ -41,10 +44,14 @@ class CommandBuilder {
 
   /// Fills `out` for `step`; on failure returns false and sets `cause` (a sentence).
   bool build(const Step& step, Command& out, std::string& cause);
+  /// The same with the script or argv given (the step's own with expressions rendered).
+  bool build_with(const Step& step, std::string_view script, const std::vector<std::string>& argv,
+                  Command& out, std::string& cause);
 
  private:
-  bool build_run(const Step& step, Command& out, std::string& cause);
-  bool build_cmd(const Step& step, Command& out, std::string& cause);
+  bool build_run(const Step& step, std::string_view script, Command& out, std::string& cause);
+  bool build_cmd(const Step& step, const std::vector<std::string>& argv, Command& out,
+                 std::string& cause);
   bool resolve_into(const std::string& name, Command& out, std::string& cause);
 
   const Workflow& workflow_;

@@ -19,11 +19,16 @@ bool is_set_by(const EnvList& env, std::string_view name) {
 }  // namespace
 
 bool is_reserved_env_name(std::string_view name) {
+  if (name.substr(0, 13) == "FLOWRUN_EXPR_") return true;
   return std::find(std::begin(kReserved), std::end(kReserved), name) != std::end(kReserved);
 }
 
 EnvironmentBuilder::EnvironmentBuilder(const std::vector<std::string>& parent,
-                                       const Workflow& workflow) {
+                                       const Workflow& workflow)
+    : EnvironmentBuilder(parent, workflow.env, workflow.defaults.env) {}
+
+EnvironmentBuilder::EnvironmentBuilder(const std::vector<std::string>& parent,
+                                       const EnvList& workflow_env, const EnvList& defaults_env) {
   std::unordered_map<std::string, std::size_t> index;
   auto put = [&](std::string name, std::string entry) {
     if (is_reserved_env_name(name)) return;
@@ -38,8 +43,8 @@ EnvironmentBuilder::EnvironmentBuilder(const std::vector<std::string>& parent,
     if (entry.find('=') == std::string::npos) continue;
     put(std::string(name_of(entry)), entry);
   }
-  for (const EnvVar& var : workflow.env) put(var.name, var.name + "=" + var.value);
-  for (const EnvVar& var : workflow.defaults.env) put(var.name, var.name + "=" + var.value);
+  for (const EnvVar& var : workflow_env) put(var.name, var.name + "=" + var.value);
+  for (const EnvVar& var : defaults_env) put(var.name, var.name + "=" + var.value);
   envp_.reserve(base_.size() + 8);
 }
 

@@ -16,6 +16,9 @@ class EnvironmentBuilder {
  public:
   /// `parent` holds `NAME=value` strings (the CLI passes its own environment).
   EnvironmentBuilder(const std::vector<std::string>& parent, const Workflow& workflow);
+  /// The same with the workflow's `env` and `defaults.env` given (rendered expressions).
+  EnvironmentBuilder(const std::vector<std::string>& parent, const EnvList& workflow_env,
+                     const EnvList& defaults_env);
 
   /// The value of `name` in the shared part of the block (parent + workflow), or "".
   std::string_view base_value(std::string_view name) const;
@@ -31,7 +34,7 @@ class EnvironmentBuilder {
   std::vector<char*> envp_;
 };
 
-/// True for the FLOWRUN_* names the runner sets itself.
+/// True for the FLOWRUN_* names the runner sets itself (including FLOWRUN_EXPR_<n>).
 bool is_reserved_env_name(std::string_view name);
 
 }  // namespace flowrun

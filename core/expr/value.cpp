@@ -547,6 +547,59 @@ const Value* find_member(const Value& object, std::string_view key) {
   return nullptr;
 }
 
+Value to_value(const nlohmann::json& json) {
+  switch (json.type()) {
+    case nlohmann::json::value_t::array: {
+      Value out = Value::array();
+      for (const auto& item : json) out.push_back(to_value(item));
+      return out;
+    }
+    case nlohmann::json::value_t::object: {
+      Value out = Value::object();
+      for (const auto& [key, item] : json.items()) out[key] = to_value(item);
+      return out;
+    }
+    case nlohmann::json::value_t::boolean:
+      return json.get<bool>();
+    case nlohmann::json::value_t::number_integer:
+      return json.get<std::int64_t>();
+    case nlohmann::json::value_t::number_unsigned:
+      return json.get<std::uint64_t>();
+    case nlohmann::json::value_t::number_float:
+      return json.get<double>();
+    case nlohmann::json::value_t::string:
+      return json.get_ref<const std::string&>();
+    default:
+      return nullptr;
+  }
+}
+
+nlohmann::json to_plain_json(const Value& value) {
+  switch (kind_of(value)) {
+    case Kind::Array: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : value) out.push_back(to_plain_json(item));
+      return out;
+    }
+    case Kind::Object: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& [key, item] : value.items()) out[key] = to_plain_json(item);
+      return out;
+    }
+    case Kind::Boolean:
+      return value.get<bool>();
+    case Kind::Number: {
+      Value number = make_number(to_number(value));
+      if (number.is_number_integer()) return number.get<std::int64_t>();
+      return number.get<double>();
+    }
+    case Kind::String:
+      return value.get_ref<const std::string&>();
+    default:
+      return nullptr;
+  }
+}
+
 std::string to_json_text(const Value& value) {
   std::string out;
   append_json(out, value, 0);

@@ -55,6 +55,10 @@ bool equals_ignore_case(std::string_view a, std::string_view b);
 /// The member of `object` named `key` case-insensitively (the first such), or nullptr.
 const Value* find_member(const Value& object, std::string_view key);
 
+/// Converts between the run's JSON values and expression values (keys keep their order).
+Value to_value(const nlohmann::json& json);
+nlohmann::json to_plain_json(const Value& value);
+
 /// JSON text as JavaScript's `JSON.stringify(value, null, 2)` writes it (toJSON()).
 std::string to_json_text(const Value& value);
 

@@ -1,0 +1,313 @@
+#include "core/engine/step_expressions.hpp"
+
+#include <fmt/format.h>
+
+#include "core/exec/command.hpp"
+#include "core/exec/script_template.hpp"
+
+namespace flowrun {
+namespace {
+
+// Parses `text` as a template when it holds `${{`; nullopt otherwise or on error (`error`).
+std::optional<expr::Template> compile(const std::string& text, std::string& error) {
+  if (!expr::has_expression(text)) return std::nullopt;
+  expr::Template tmpl;
+  if (auto problem = expr::parse_template(text, tmpl)) {
+    if (error.empty()) error = "invalid expression: " + expr::describe(*problem, text);
+    return std::nullopt;
+  }
+  return tmpl;
+}
+
+bool is_context(const expr::Node& node, std::string_view name) {
+  return node.kind == expr::NodeKind::Context && expr::equals_ignore_case(node.name, name);
+}
+
+// Collects the ids read as `steps.<id>`; any other use of `steps` reads them all.
+void collect_reads(const expr::Node& node, std::vector<std::string>& ids, bool& all) {
+  if (node.kind == expr::NodeKind::Index && !node.star && node.children.size() == 2 &&
+      is_context(*node.children[0], "steps") && node.children[1]->kind == expr::NodeKind::Literal) {
+    ids.push_back(expr::to_string(node.children[1]->literal));
+    return;
+  }
+  if (is_context(node, "steps")) all = true;
+  for (const auto& child : node.children) {
+    if (child) collect_reads(*child, ids, all);
+  }
+}
+
+void collect_reads(const std::optional<expr::Template>& tmpl, std::vector<std::string>& ids,
+                   bool& all) {
+  if (!tmpl) return;
+  for (const auto& part : tmpl->parts) {
+    if (part.root) collect_reads(*part.root, ids, all);
+  }
+}
+
+bool render_env(const EnvList& env, const expr::EvalContext& context, EnvList& out,
+                std::string& error) {
+  out = env;
+  for (EnvVar& var : out) {
+    std::string problem;
+    auto tmpl = compile(var.value, problem);
+    if (!problem.empty()) {
+      error = fmt::format("env '{}': {}", var.name, problem);
+      return false;
+    }
+    if (!tmpl) continue;
+    expr::Rendered rendered = expr::render_string(*tmpl, context);
+    if (rendered.error) {
+      error = fmt::format("env '{}': {}", var.name, *rendered.error);
+      return false;
+    }
+    var.value = std::move(rendered.text);
+  }
+  return true;
+}
+
+bool env_has_expressions(const EnvList& env) {
+  for (const EnvVar& var : env) {
+    if (expr::has_expression(var.value)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json& params)
+    : workflow_(workflow) {
+  base_ = expr::Value::object();
+  base_["params"] = expr::to_value(params);
+  base_["env"] = expr::Value::object();
+  base_["run"] = expr::Value::object();
+  base_["workflow"] = {{"name", workflow.name}};
+  has_workflow_env_ =
+      env_has_expressions(workflow.env) || env_has_expressions(workflow.defaults.env);
+  std::vector<std::pair<std::uint32_t, std::string>> named_reads;
+  for (std::uint32_t i = 0; i < workflow.steps.size(); ++i) {
+    const Step& step = workflow.steps[i];
+    index_.emplace(expr::fold_lower(step.id), i);
+    bool any = step.condition.has_value() || env_has_expressions(step.env) ||
+               expr::has_expression(step.action.script) ||
+               (step.working_dir && expr::has_expression(*step.working_dir));
+    for (const auto& arg : step.action.argv) any = any || expr::has_expression(arg);
+    if (!any) continue;
+    Compiled compiled;
+    std::vector<std::string> ids;
+    if (step.condition) {
+      expr::Template tmpl;
+      if (auto problem = expr::parse_condition(*step.condition, tmpl)) {
+        compiled.error = "invalid 'if': " + expr::describe(*problem, *step.condition);
+      } else {
+        compiled.status = expr::find_status_functions(tmpl);
+        compiled.condition = std::move(tmpl);
+      }
+    }
+    if (step.action.kind == ActionKind::Run) {
+      compiled.script = compile(step.action.script, compiled.error);
+      if (compiled.script) {
+        bool posix = is_posix_shell_command(effective_shell(workflow, step));
+        compiled.rewritten_script = rewrite_script(*compiled.script, posix);
+      }
+    }
+    for (const auto& arg : step.action.argv) compiled.argv.push_back(compile(arg, compiled.error));
+    for (const auto& var : step.env) compiled.env.push_back(compile(var.value, compiled.error));
+    if (step.working_dir) compiled.working_dir = compile(*step.working_dir, compiled.error);
+    compiled.renders = compiled.script.has_value() || compiled.working_dir.has_value();
+    for (const auto& t : compiled.argv) compiled.renders = compiled.renders || t.has_value();
+    for (const auto& t : compiled.env) compiled.renders = compiled.renders || t.has_value();
+    collect_reads(compiled.condition, ids, compiled.reads_all);
+    collect_reads(compiled.script, ids, compiled.reads_all);
+    collect_reads(compiled.working_dir, ids, compiled.reads_all);
+    for (const auto& t : compiled.argv) collect_reads(t, ids, compiled.reads_all);
+    for (const auto& t : compiled.env) collect_reads(t, ids, compiled.reads_all);
+    compiled_.emplace(i, std::move(compiled));
+    for (const auto& id : ids) named_reads.push_back({i, id});
+  }
+  for (const auto& [step, id] : named_reads) {
+    auto found = index_.find(expr::fold_lower(id));
+    if (found != index_.end()) compiled_.at(step).reads.push_back(found->second);
+  }
+}
+
+void StepExpressions::start(const RunState& state) {
+  base_["run"] = {{"id", state.run_id}, {"started_at", format_timestamp(state.started_ms)}};
+  expr::Value contexts = expr::Value::object();
+  contexts["params"] = base_["params"];
+  contexts["run"] = base_["run"];
+  contexts["workflow"] = base_["workflow"];
+  expr::EvalContext context = eval_context(contexts, {});
+  if (has_workflow_env_) {
+    if (!render_env(workflow_.env, context, workflow_env_, workflow_env_error_) ||
+        !render_env(workflow_.defaults.env, context, defaults_env_, workflow_env_error_)) {
+      workflow_env_error_ = "the workflow's " + workflow_env_error_;
+    }
+  }
+  const EnvList& env = has_workflow_env_ ? workflow_env_ : workflow_.env;
+  const EnvList& defaults = has_workflow_env_ ? defaults_env_ : workflow_.defaults.env;
+  for (const EnvList* list : {&env, &defaults}) {
+    for (const EnvVar& var : *list) base_["env"][var.name] = var.value;
+  }
+}
+
+StepExpressions::Compiled* StepExpressions::find(std::uint32_t step) {
+  auto found = compiled_.find(step);
+  return found == compiled_.end() ? nullptr : &found->second;
+}
+
+const StepExpressions::Compiled* StepExpressions::find(std::uint32_t step) const {
+  auto found = compiled_.find(step);
+  return found == compiled_.end() ? nullptr : &found->second;
+}
+
+TriggerRule StepExpressions::trigger_of(std::uint32_t step) const {
+  const Step& definition = workflow_.steps[step];
+  const Compiled* compiled = find(step);
+  if (!compiled || !compiled->status.any || definition.trigger_pos.is_known()) {
+    return definition.trigger;
+  }
+  return compiled->status.always || compiled->status.cancelled ? TriggerRule::Always
+                                                               : TriggerRule::AllDone;
+}
+
+expr::EvalContext StepExpressions::eval_context(const expr::Value& contexts,
+                                                const expr::StatusFlags& status) const {
+  expr::EvalContext context;
+  context.contexts = &contexts;
+  context.status = status;
+  context.now_ms = now_epoch_ms();
+  return context;
+}
+
+expr::Value StepExpressions::steps_context(const std::vector<std::uint32_t>& reads, bool all,
+                                           const RunState& state) const {
+  expr::Value steps = expr::Value::object();
+  auto add = [&](std::uint32_t index) {
+    const StepRecord& record = state.steps[index];
+    expr::Value outputs = expr::Value::object();
+    if (const StepDetails* details = state.find_details(index)) {
+      for (const auto& [key, value] : details->outputs) outputs[key] = value;
+    }
+    expr::Value entry = expr::Value::object();
+    entry["outputs"] = std::move(outputs);
+    entry["status"] = std::string(to_string(record.status));
+    entry["exit_code"] = record.exit_code >= 0 ? expr::Value(record.exit_code) : expr::Value();
+    steps[workflow_.steps[index].id] = std::move(entry);
+  };
+  if (all) {
+    for (std::uint32_t i = 0; i < state.steps.size() && i < workflow_.steps.size(); ++i) {
+      if (is_final(state.steps[i].status)) add(i);
+    }
+  } else {
+    for (std::uint32_t index : reads) {
+      if (index < state.steps.size()) add(index);
+    }
+  }
+  return steps;
+}
+
+expr::Value StepExpressions::contexts_for(const Compiled& compiled, const RunState& state) const {
+  expr::Value contexts = base_;
+  contexts["steps"] = steps_context(compiled.reads, compiled.reads_all, state);
+  return contexts;
+}
+
+ConditionResult StepExpressions::check_condition(std::uint32_t step, const RunState& state,
+                                                 const expr::StatusFlags& status,
+                                                 std::string& cause) {
+  Compiled* compiled = find(step);
+  if (!compiled) return ConditionResult::Run;
+  if (!compiled->error.empty()) {
+    cause = compiled->error;
+    return ConditionResult::Fail;
+  }
+  if (!compiled->condition) return ConditionResult::Run;
+  expr::Value contexts = contexts_for(*compiled, state);
+  expr::Evaluated value = expr::render_value(*compiled->condition, eval_context(contexts, status));
+  if (value.error) {
+    cause = "if: " + *value.error;
+    return ConditionResult::Fail;
+  }
+  if (expr::is_truthy(value.value)) return ConditionResult::Run;
+  cause = "if: '" + *workflow_.steps[step].condition + "' was false";
+  return ConditionResult::Skip;
+}
+
+bool StepExpressions::renders(std::uint32_t step) const {
+  const Compiled* compiled = find(step);
+  return compiled && (compiled->renders || !compiled->error.empty());
+}
+
+bool StepExpressions::render(std::uint32_t step, const RunState& state, RenderedStep& out,
+                             std::string& cause) {
+  Compiled* compiled = find(step);
+  const Step& definition = workflow_.steps[step];
+  if (!compiled->error.empty()) {
+    cause = compiled->error;
+    return false;
+  }
+  expr::Value contexts = contexts_for(*compiled, state);
+  expr::EvalContext context = eval_context(contexts, {});
+  out = RenderedStep{};
+  if (!render_env(definition.env, context, out.env, cause)) return false;
+  for (const EnvVar& var : out.env) contexts["env"][var.name] = var.value;
+  auto render_one = [&](const expr::Template& tmpl, std::string_view what, std::string& text) {
+    expr::Rendered rendered = expr::render_string(tmpl, context);
+    if (rendered.error) {
+      cause = std::string(what) + ": " + *rendered.error;
+      return false;
+    }
+    text = std::move(rendered.text);
+    return true;
+  };
+  if (compiled->script) {
+    out.script = compiled->rewritten_script;
+    std::size_t n = 0;
+    for (const auto& part : compiled->script->parts) {
+      if (!part.is_expression) continue;
+      expr::Evaluated value = expr::evaluate(part.root.get(), context);
+      if (value.error) {
+        cause = "run: ${{" + part.text + "}}: " + *value.error;
+        return false;
+      }
+      out.values.push_back(script_variable(++n) + "=" + expr::to_string(value.value));
+    }
+  } else {
+    out.script = definition.action.script;
+  }
+  out.argv = definition.action.argv;
+  for (std::size_t i = 0; i < compiled->argv.size(); ++i) {
+    if (compiled->argv[i] && !render_one(*compiled->argv[i], "cmd", out.argv[i])) return false;
+  }
+  out.working_dir = definition.working_dir;
+  if (compiled->working_dir &&
+      !render_one(*compiled->working_dir, "working_dir", *out.working_dir)) {
+    return false;
+  }
+  return true;
+}
+
+nlohmann::json StepExpressions::render_outputs(const RunState& state,
+                                               const expr::StatusFlags& status,
+                                               std::string& cause) {
+  nlohmann::json output = nlohmann::json::object();
+  if (workflow_.outputs.empty()) return output;
+  expr::Value contexts = base_;
+  contexts["steps"] = steps_context({}, true, state);
+  expr::EvalContext context = eval_context(contexts, status);
+  for (const auto& [name, text] : workflow_.outputs) {
+    expr::Template tmpl;
+    if (auto problem = expr::parse_template(text, tmpl)) {
+      if (cause.empty())
+        cause = fmt::format("output '{}': {}", name, expr::describe(*problem, text));
+      output[name] = nullptr;
+      continue;
+    }
+    expr::Evaluated value = expr::render_value(tmpl, context);
+    if (value.error && cause.empty()) cause = fmt::format("output '{}': {}", name, *value.error);
+    output[name] = value.error ? nlohmann::json() : expr::to_plain_json(value.value);
+  }
+  return output;
+}
+
+}  // namespace flowrun
