@@ -76,6 +76,10 @@ void Scheduler::start_attempt(std::uint32_t step) {
   request.envp = environment_.build(rendered ? rendered->env : definition.env, extra);
   request.cwd = working_dir_for(rendered ? rendered->working_dir : definition.working_dir);
   request.log_path = log_path_.c_str();
+  if (definition.outputs == OutputsMode::Json) {
+    attempt_file_path(folder_.path(), definition.id, attempt, ".stdout", stdout_path_);
+    request.stdout_path = stdout_path_.c_str();
+  }
   int pipe_fds[2] = {-1, -1};
   if (options_.stream) {
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
@@ -162,15 +166,35 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
     status = slot.stopped ? StepStatus::Cancelled : StepStatus::Failed;
     if (exit.signal) cause = "killed by " + signal_name(exit.signal);
   }
-  folder_.attempt_log_path(workflow_.steps[step].id, slot.attempt, log_path_);
-  folder_.attempt_output_path(workflow_.steps[step].id, slot.attempt, output_path_);
-  StepOutputs outputs = read_output_file(output_path_.c_str());
-  if (!outputs.empty()) state_.details_of(step).outputs = std::move(outputs);
+  OutputsRead outputs = take_outputs(step, slot.attempt);
+  if (!outputs.error.empty() && status == StepStatus::Succeeded) {
+    status = StepStatus::Failed;
+    cause = "outputs: " + outputs.error;
+    append_to_log(log_path_, cause);
+  }
+  if (!outputs.outputs.empty()) state_.details_of(step).outputs = std::move(outputs.outputs);
   AttemptResult result{
       slot.attempt, exit.exit_code, exit.signal, status, elapsed_ms(slot.started_ns), log_path_};
   recorder_.attempt_finished(state_, step, result);
   observer_.attempt_finished(state_, step, result);
   retry_or_finish(step, status, exit.exit_code, std::move(cause));
+}
+
+// Reads what the attempt left in $FLOWRUN_OUTPUT, or on stdout for `outputs: json` (whose
+// text is then added to the log, which saw only stderr).
+OutputsRead Scheduler::take_outputs(std::uint32_t step, int attempt) {
+  const Step& definition = workflow_.steps[step];
+  folder_.attempt_log_path(definition.id, attempt, log_path_);
+  folder_.attempt_output_path(definition.id, attempt, output_path_);
+  if (definition.outputs != OutputsMode::Json) return read_outputs(output_path_.c_str());
+  attempt_file_path(folder_.path(), definition.id, attempt, ".stdout", stdout_path_);
+  std::string text = read_file_prefix(stdout_path_.c_str(), kMaxOutputBytes);
+  int fd = open_append(log_path_.c_str());
+  if (fd >= 0) {
+    [[maybe_unused]] ssize_t ignored = write(fd, text.data(), text.size());
+    close(fd);
+  }
+  return parse_json_outputs(text);
 }
 
 void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_code,

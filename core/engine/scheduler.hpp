@@ -74,6 +74,7 @@ class Scheduler {
   // attempts.cpp: processes
   void start_attempt(std::uint32_t step);
   void end_attempt(const Slot& slot, ExitStatus exit, std::string cause);
+  OutputsRead take_outputs(std::uint32_t step, int attempt);
   void retry_or_finish(std::uint32_t step, StepStatus status, int exit_code, std::string cause);
   void reap_children();
   void read_streams(const std::vector<pollfd>& fds);
@@ -124,6 +125,7 @@ class Scheduler {
   StepExpressions expressions_;
   RenderedStep rendered_;
   std::vector<std::string> attempt_env_;
+  std::string stdout_path_;
 };
 
 }  // namespace flowrun

@@ -68,6 +68,10 @@ SpawnResult Spawner::spawn(const SpawnRequest& request) {
     posix_spawn_file_actions_addopen(fa, 1, request.log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
   }
   posix_spawn_file_actions_adddup2(fa, 1, 2);
+  if (request.stdout_path) {
+    posix_spawn_file_actions_addopen(fa, 1, request.stdout_path, O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+  }
   posix_spawn_file_actions_addclosefrom_np(fa, 3);
   if (request.cwd) posix_spawn_file_actions_addchdir_np(fa, request.cwd);
   SpawnResult result;

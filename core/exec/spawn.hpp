@@ -16,6 +16,9 @@ struct SpawnRequest {
   const char* cwd = nullptr;       ///< nullptr: flowrun's own working directory
   const char* log_path = nullptr;  ///< stdout+stderr appended here (created 0600)
   int output_fd = -1;              ///< instead of log_path: stdout+stderr go to this fd
+  /// When set, stdout alone goes to this file (created 0600, truncated) and only stderr to
+  /// the log or `output_fd` (for `outputs: json`).
+  const char* stdout_path = nullptr;
 };
 
 /// A started process (its pid is also its process-group id), or the errno of the failure.
