@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "cli/history_support.hpp"
 #include "cli/state_dir.hpp"
@@ -12,6 +13,9 @@
 #include "core/engine/dag.hpp"
 #include "core/engine/engine.hpp"
 #include "core/engine/file_recorder.hpp"
+#include "core/engine/preview.hpp"
+#include "core/load/load_document.hpp"
+#include "core/load/param_values.hpp"
 #include "core/report/run_summary.hpp"
 #include "core/store/run_store.hpp"
 #include "core/store/sqlite_recorder.hpp"
@@ -28,6 +32,8 @@ constexpr int kExitUsage = 2;
 struct RunCommandOptions {
   std::string file;
   std::vector<std::string> params;
+  std::string params_file;
+  std::string input;
   int jobs = 0;
   bool json = false;
   std::string output;
@@ -46,76 +52,138 @@ OverlapPolicy parse_policy(const std::string& text) {
   return OverlapPolicy::Default;
 }
 
-// -p K=V values are strings until typed params arrive; defaults of the file come first.
-std::optional<nlohmann::json> collect_params(const Workflow& workflow,
-                                             const std::vector<std::string>& given) {
-  nlohmann::json params = nlohmann::json::object();
-  for (const Param& param : workflow.params) {
-    if (param.default_value) params[param.name] = *param.default_value;
+// Reads --params-file (YAML or JSON) into inputs; false after printing the problem.
+bool read_params_file(const std::string& path, std::vector<ParamInput>& inputs) {
+  Diagnostics diagnostics;
+  std::optional<Document> document = load_document(path, diagnostics);
+  if (!document || diagnostics.has_errors()) {
+    write(stderr, render_text(diagnostics, RenderOptions{use_colour(stderr)}));
+    if (!document && diagnostics.items().empty()) print_error("cannot read '" + path + "'");
+    return false;
   }
-  for (const std::string& entry : given) {
+  std::string error;
+  auto found = object_inputs(to_json(document->root), "--params-file " + path, error);
+  if (!error.empty()) {
+    print_error(error);
+    return false;
+  }
+  inputs.insert(inputs.end(), found.begin(), found.end());
+  return true;
+}
+
+// Reads --input JSON or @FILE into inputs; false after printing the problem.
+bool read_input(const std::string& input, std::vector<ParamInput>& inputs) {
+  std::string text = input;
+  if (!input.empty() && input[0] == '@') {
+    std::ifstream file(input.substr(1), std::ios::binary);
+    if (!file) {
+      print_error("--input: cannot read '" + input.substr(1) + "'");
+      return false;
+    }
+    text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded()) {
+    print_error("--input is not valid JSON: " + input);
+    return false;
+  }
+  std::string error;
+  auto found = object_inputs(value, "--input", error);
+  if (!error.empty()) {
+    print_error(error);
+    return false;
+  }
+  inputs.insert(inputs.end(), found.begin(), found.end());
+  return true;
+}
+
+// The run's typed params: defaults, then --params-file, then --input, then each -p. Every
+// problem is printed; nullopt means exit 2 before anything runs.
+std::optional<nlohmann::json> collect_params(const Workflow& workflow,
+                                             const RunCommandOptions& options) {
+  std::vector<ParamInput> inputs;
+  if (!options.params_file.empty() && !read_params_file(options.params_file, inputs)) {
+    return std::nullopt;
+  }
+  if (!options.input.empty() && !read_input(options.input, inputs)) return std::nullopt;
+  for (const std::string& entry : options.params) {
     std::size_t equals = entry.find('=');
     if (equals == std::string::npos || equals == 0) {
       print_error("--param expects NAME=VALUE, got '" + entry + "'");
       return std::nullopt;
     }
-    params[entry.substr(0, equals)] = entry.substr(equals + 1);
+    inputs.push_back({entry.substr(0, equals), entry.substr(equals + 1), true, "-p"});
   }
-  return params;
+  ResolvedParams resolved = resolve_params(workflow.params, inputs);
+  for (const std::string& error : resolved.errors) print_error(workflow.file + ": " + error);
+  if (!resolved.errors.empty()) return std::nullopt;
+  return std::move(resolved.values);
 }
 
-std::string describe_action(const Step& step) {
-  switch (step.action.kind) {
-    case ActionKind::Run:
-      return "run: " + step.action.script;
-    case ActionKind::Cmd:
-      return "cmd: " + nlohmann::json(step.action.argv).dump();
-    case ActionKind::Uses:
-      return "uses: " + step.action.plugin;
-    case ActionKind::Type:
-      return "type: " + std::string(to_string(step.action.type));
-    case ActionKind::None:
-      return "(no action)";
+// Indents the continuation lines of a multi-line text for the plan.
+std::string indent_lines(std::string text, const std::string& indent) {
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  for (std::size_t pos = 0; (pos = text.find('\n', pos)) != std::string::npos;
+       pos += indent.size() + 1) {
+    text.replace(pos, 1, "\n" + indent);
   }
-  return {};
+  return text;
 }
 
-int print_plan(const Workflow& workflow, bool json) {
+// The dry run: what would run, with what can be known before the run rendered.
+int print_plan(const Workflow& workflow, const nlohmann::json& params, bool json) {
   std::vector<std::uint32_t> order = execution_order(Dag(workflow));
+  std::vector<StepPreview> previews = preview_steps(workflow, params);
+  nlohmann::json shown_params = mask_secret_params(workflow.params, params);
   if (json) {
     nlohmann::json plan = nlohmann::json::array();
     for (std::uint32_t index : order) {
       const Step& step = workflow.steps[index];
-      plan.push_back({{"id", step.id},
-                      {"needs", step.needs},
-                      {"action", describe_action(step)},
-                      {"trigger", to_string(step.trigger)}});
+      const StepPreview& preview = previews[index];
+      nlohmann::json item = {{"id", step.id},
+                             {"needs", step.needs},
+                             {"action", preview.action},
+                             {"trigger", to_string(step.trigger)}};
+      if (preview.condition)
+        item["if"] = {{"expression", *preview.condition}, {"value", preview.condition_value}};
+      for (const EnvVar& var : preview.env) item["env"][var.name] = var.value;
+      if (preview.working_dir) item["working_dir"] = *preview.working_dir;
+      plan.push_back(std::move(item));
     }
-    write(stdout, nlohmann::json{{"workflow", workflow.name}, {"plan", plan}}.dump(2) + "\n");
+    write(
+        stdout,
+        nlohmann::json{{"workflow", workflow.name}, {"params", shown_params}, {"plan", plan}}.dump(
+            2) +
+            "\n");
     return 0;
   }
   std::string text = fmt::format("plan of '{}' ({} steps; nothing is run):\n", workflow.name,
                                  workflow.steps.size());
+  if (!shown_params.empty()) text += "params: " + shown_params.dump() + "\n";
   std::size_t number = 0;
   for (std::uint32_t index : order) {
     const Step& step = workflow.steps[index];
+    const StepPreview& preview = previews[index];
     text += fmt::format("{:>4}. {}", ++number, step.id);
     if (!step.needs.empty()) text += " (needs " + join(step.needs, ", ") + ")";
     if (step.trigger != TriggerRule::AllSuccess)
       text += fmt::format(" [{}]", to_string(step.trigger));
-    std::string action = describe_action(step);
-    while (!action.empty() && action.back() == '\n') action.pop_back();
-    for (std::size_t pos = 0; (pos = action.find('\n', pos)) != std::string::npos; pos += 8) {
-      action.replace(pos, 1, "\n       ");
+    if (preview.condition) {
+      text += fmt::format(" if {} -> {}", *preview.condition, preview.condition_value);
     }
-    text += "\n      " + action + "\n";
+    text += "\n      " + indent_lines(preview.action, "       ") + "\n";
+    for (const EnvVar& var : preview.env) {
+      text += "      env " + var.name + "=" + indent_lines(var.value, "       ") + "\n";
+    }
+    if (preview.working_dir) text += "      working_dir " + *preview.working_dir + "\n";
   }
   write(stdout, text);
   return 0;
 }
 
-void write_output(const RunState& state, const std::string& target) {
-  std::string text = state.output.dump(2) + "\n";
+void write_output(const Workflow& workflow, const RunState& state, const std::string& target) {
+  std::string text =
+      hide_secrets(state.output, secret_values(workflow.params, state.params)).dump(2) + "\n";
   if (target == "-") {
     write(stdout, text);
     return;
@@ -131,6 +199,7 @@ int run_file(const RunCommandOptions& options) {
   std::optional<RunFolder> folder;
   std::unique_ptr<RunStore> store;
   NewRun new_run;
+  std::optional<nlohmann::json> params;
   {
     Diagnostics diagnostics;
     std::optional<Definition> definition = load_definition(options.file, diagnostics);
@@ -144,22 +213,22 @@ int run_file(const RunCommandOptions& options) {
       return kExitUsage;
     }
     workflow = std::move(*definition->workflow);
-    if (options.dry_run) return print_plan(workflow, options.json);
+    params = collect_params(workflow, options);
+    if (!params) return kExitUsage;
+    if (options.dry_run) return print_plan(workflow, *params, options.json);
     std::string state_dir = resolve_state_dir(options.state_dir);
     if (!options.no_history) store = RunStore::open(state_dir);
     folder = RunFolder::create(state_dir);
     folder->write_definition(definition->path(), definition->document.source->text());
     new_run.definition_hash = hash_text(definition->document.source->text());
   }
-  std::optional<nlohmann::json> params = collect_params(workflow, options.params);
-  if (!params) return kExitUsage;
   std::int64_t run_key = 0;
   if (store) {
     new_run.id = folder->run_id();
     new_run.workflow = workflow.name;
     new_run.file = std::filesystem::absolute(workflow.file).lexically_normal().string();
     new_run.run_dir = folder->path();
-    new_run.params = *params;
+    new_run.params = *params;  // the history keeps secrets (0600) so that resume can use them
     int exit_code = 0;
     run_key =
         claim_run_slot(*store, new_run, workflow, parse_policy(options.if_running), exit_code);
@@ -187,7 +256,7 @@ int run_file(const RunCommandOptions& options) {
     });
     write(stdout, "\n");
   }
-  if (!options.output.empty()) write_output(state, options.output);
+  if (!options.output.empty()) write_output(workflow, state, options.output);
   return exit_code_for(state);
 }
 
@@ -197,7 +266,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RunCommandOptions>();
   CLI::App* command = app.add_subcommand("run", "Run a workflow file and record the run");
   command->add_option("file", options->file, "Workflow file (.yaml, .yml, .json)")->required();
-  command->add_option("-p,--param", options->params, "A parameter, NAME=VALUE (repeatable)");
+  command->add_option("-p,--param", options->params,
+                      "A parameter, NAME=VALUE, typed by its declaration (repeatable)");
+  command->add_option("--params-file", options->params_file,
+                      "Parameters from a YAML or JSON file (an object)");
+  command->add_option("--input", options->input, "Parameters as a JSON object, or @FILE");
   command->add_option("-j,--jobs", options->jobs, "Steps run at once (default: CPUs)")
       ->check(CLI::Range(1, 100000));
   command->add_flag("--json", options->json, "Print the run summary JSON on stdout");

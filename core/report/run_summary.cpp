@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/engine/run_folder.hpp"
+#include "core/load/param_values.hpp"
 #include "core/util/text.hpp"
 
 namespace flowrun {
@@ -28,7 +29,8 @@ void append_time(std::string& out, std::int64_t epoch_ms) {
   }
 }
 
-void append_outputs(std::string& out, const StepDetails* details) {
+void append_outputs(std::string& out, const StepDetails* details,
+                    const std::vector<std::string>& secrets) {
   out += '{';
   if (details) {
     bool first = true;
@@ -37,14 +39,15 @@ void append_outputs(std::string& out, const StepDetails* details) {
       first = false;
       append_json_string(out, key);
       out += ": ";
-      append_json_string(out, value);
+      append_json_string(out, secrets.empty() ? value : hide_secrets(value, secrets));
     }
   }
   out += '}';
 }
 
 void append_step(std::string& out, const std::string& run_dir, const Step& step,
-                 const StepRecord& record, const StepDetails* details) {
+                 const StepRecord& record, const StepDetails* details,
+                 const std::vector<std::string>& secrets) {
   out += "{\"id\": ";
   append_json_string(out, step.id);
   fmt::format_to(std::back_inserter(out), ", \"status\": \"{}\", \"attempts\": {}, \"exit_code\": ",
@@ -58,7 +61,7 @@ void append_step(std::string& out, const std::string& run_dir, const Step& step,
   bool timed = record.started_ms != 0 && record.ended_ms != 0;
   out += timed ? std::to_string(record.ended_ms - record.started_ms) : "null";
   out += ", \"outputs\": ";
-  append_outputs(out, details);
+  append_outputs(out, details, secrets);
   out += ", \"log\": ";
   if (record.has_log) {
     std::string path;
@@ -136,9 +139,13 @@ void write_run_summary(const Workflow& workflow, const RunState& state, const Te
   out += ", \"duration_ms\": ";
   out += state.ended_ms ? std::to_string(state.ended_ms - state.started_ms) : "null";
   out += ", \"params\": ";
-  out += state.params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Secret params, and their values wherever they appear, are shown as ***.
+  const std::vector<std::string> secrets = secret_values(workflow.params, state.params);
+  out += mask_secret_params(workflow.params, state.params)
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out += ", \"output\": ";
-  out += state.output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += hide_secrets(state.output, secrets)
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out += ", \"error\": ";
   append_optional(out, state.error);
   out += ", \"cause\": ";
@@ -146,7 +153,8 @@ void write_run_summary(const Workflow& workflow, const RunState& state, const Te
   out += ", \"steps\": [";
   for (std::size_t i = 0; i < state.steps.size() && i < workflow.steps.size(); ++i) {
     if (i) out += ", ";
-    append_step(out, state.run_dir, workflow.steps[i], state.steps[i], state.find_details(i));
+    append_step(out, state.run_dir, workflow.steps[i], state.steps[i], state.find_details(i),
+                secrets);
     if (out.size() >= kFlushAt) {
       sink(out);
       out.clear();

@@ -131,7 +131,9 @@ TEST_CASE("flowrun run exits 124 when the workflow hits its timeout") {
 
 TEST_CASE("--json prints the summary alone on stdout; the same object is in summary.json") {
   RunDir run;
-  auto result = run_flowrun({"run", run.file("name: j\nsteps:\n  - id: a\n    run: echo hi\n"),
+  auto result = run_flowrun({"run",
+                             run.file("name: j\nparams:\n  day: sunday\nsteps:\n"
+                                      "  - id: a\n    run: echo hi\n"),
                              "--state-dir", run.state(), "--json", "-p", "day=monday"});
   REQUIRE(result.exit_code == 0);
   nlohmann::json summary = nlohmann::json::parse(result.out);

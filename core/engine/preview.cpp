@@ -1,0 +1,127 @@
+#include "core/engine/preview.hpp"
+
+#include "core/expr/functions.hpp"
+#include "core/expr/template.hpp"
+#include "core/load/param_values.hpp"
+
+namespace flowrun {
+namespace {
+
+// True when the expression reads something only the run knows.
+bool needs_run(const expr::Node& root) {
+  bool unknown = false;
+  expr::walk(root, [&](const expr::Node& node) {
+    if (node.kind == expr::NodeKind::Context) {
+      for (const char* name : {"steps", "run", "item", "item_index"}) {
+        if (expr::equals_ignore_case(node.name, name)) unknown = true;
+      }
+    } else if (node.kind == expr::NodeKind::Call) {
+      const expr::FunctionInfo* info = expr::find_function(node.name);
+      if (info && (info->status || info->name == "now" || info->name == "today")) unknown = true;
+    }
+  });
+  return unknown;
+}
+
+std::string trim(const std::string& text) {
+  std::size_t begin = text.find_first_not_of(" \t\n");
+  std::size_t end = text.find_last_not_of(" \t\n");
+  return begin == std::string::npos ? std::string() : text.substr(begin, end - begin + 1);
+}
+
+class Previewer {
+ public:
+  Previewer(const Workflow& workflow, const nlohmann::json& params)
+      : secrets_(secret_values(workflow.params, params)) {
+    contexts_ = expr::Value::object();
+    contexts_["params"] = expr::to_value(params);
+    contexts_["workflow"] = {{"name", workflow.name}};
+    contexts_["env"] = expr::Value::object();
+    for (const EnvList* list : {&workflow.env, &workflow.defaults.env}) {
+      for (const EnvVar& var : *list) contexts_["env"][var.name] = render(var.value);
+    }
+  }
+
+  // The text with known expressions evaluated and the others as <placeholders>.
+  std::string render(const std::string& text) const {
+    if (!expr::has_expression(text)) return text;
+    expr::Template tmpl;
+    if (expr::parse_template(text, tmpl)) return text;
+    std::string out;
+    for (const auto& part : tmpl.parts) {
+      if (!part.is_expression) {
+        out += part.text;
+      } else if (part.root && needs_run(*part.root)) {
+        out += "<" + trim(part.text) + ">";
+      } else {
+        expr::Evaluated value = expr::evaluate(part.root.get(), context());
+        out += value.error ? "<error: " + *value.error + ">" : expr::to_string(value.value);
+      }
+    }
+    return hide_secrets(out, secrets_);
+  }
+
+  std::string condition(const std::string& text) const {
+    expr::Template tmpl;
+    if (expr::parse_condition(text, tmpl)) return "unknown until the run";
+    for (const auto& part : tmpl.parts) {
+      if (part.root && needs_run(*part.root)) return "unknown until the run";
+    }
+    expr::Evaluated value = expr::render_value(tmpl, context());
+    if (value.error) return "error: " + *value.error;
+    return expr::is_truthy(value.value) ? "true" : "false";
+  }
+
+ private:
+  expr::EvalContext context() const {
+    expr::EvalContext context;
+    context.contexts = &contexts_;
+    return context;
+  }
+
+  std::vector<std::string> secrets_;
+  expr::Value contexts_;
+};
+
+}  // namespace
+
+std::vector<StepPreview> preview_steps(const Workflow& workflow, const nlohmann::json& params) {
+  Previewer previewer(workflow, params);
+  std::vector<StepPreview> previews;
+  previews.reserve(workflow.steps.size());
+  for (const Step& step : workflow.steps) {
+    StepPreview preview;
+    switch (step.action.kind) {
+      case ActionKind::Run:
+        preview.action = "run: " + previewer.render(step.action.script);
+        break;
+      case ActionKind::Cmd: {
+        nlohmann::json argv = nlohmann::json::array();
+        for (const auto& arg : step.action.argv) argv.push_back(previewer.render(arg));
+        preview.action = "cmd: " + argv.dump();
+        break;
+      }
+      case ActionKind::Uses:
+        preview.action = "uses: " + step.action.plugin;
+        break;
+      case ActionKind::Type:
+        preview.action = "type: " + std::string(to_string(step.action.type));
+        break;
+      case ActionKind::None:
+        preview.action = "(no action)";
+        break;
+    }
+    for (const EnvVar& var : step.env) {
+      preview.env.push_back({var.name, previewer.render(var.value), var.pos, var.value_pos});
+    }
+    if (step.working_dir) preview.working_dir = previewer.render(*step.working_dir);
+    if (step.condition) {
+      preview.condition = *step.condition;
+      preview.condition_value = previewer.condition(*step.condition);
+    }
+    previews.push_back(std::move(preview));
+  }
+  return previews;
+}
+
+}  // namespace flowrun
