@@ -178,3 +178,19 @@ TEST_CASE("a hostile -p value reaches the step as data, never as shell code") {
   nlohmann::json summary = nlohmann::json::parse(result.out);
   CHECK(read_text(summary["steps"][0]["log"].get<std::string>()) == "hello " + hostile + "\n");
 }
+
+TEST_CASE("the nightly ETL example runs for a given date and hands its file from step to step") {
+  Runs r;
+  std::string file = (source_dir() / "workflows" / "nightly_etl.yaml").string();
+  ProcessResult result = r.run({file, "-p", "date=2026-11-25", "--json", "--no-history"});
+  REQUIRE(result.exit_code == 0);
+  nlohmann::json summary = nlohmann::json::parse(result.out);
+  CHECK(summary["output"] ==
+        nlohmann::json::parse(R"({"date": "2026-11-25", "rows": 4, "loaded": true})"));
+  const nlohmann::json& extract = summary["steps"][1];
+  CHECK(extract["outputs"]["path"].get<std::string>().find("orders-2026-11-25.csv") !=
+        std::string::npos);
+  CHECK(read_text(summary["steps"][2]["log"].get<std::string>()) == "kept 3 of 4 rows\n");
+  CHECK(read_text(summary["steps"][3]["log"].get<std::string>()) == "loaded, total 67.49\n");
+  CHECK(r.run({file, "-p", "date=25.11.2026"}).exit_code == 2);
+}
