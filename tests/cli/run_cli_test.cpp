@@ -9,9 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "support/background.hpp"
 #include "support/cli_runner.hpp"
-
-extern char** environ;
 
 using namespace flowrun::test;
 
@@ -22,52 +21,6 @@ struct RunDir {
   std::string state() const { return (dir.path() / "state").string(); }
   std::string file(const std::string& text) const { return dir.write("flow.yaml", text).string(); }
 };
-
-bool is_alive(pid_t pid) {
-  if (pid <= 0 || kill(pid, 0) != 0) return false;
-  std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
-  std::size_t paren = stat.rfind(')');
-  return paren == std::string::npos || stat.size() < paren + 3 || stat[paren + 2] != 'Z';
-}
-
-bool wait_for(const std::function<bool()>& condition, double seconds) {
-  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
-// Starts flowrun in the background with output to files; returns its pid.
-pid_t start_flowrun(const std::vector<std::string>& args, const std::filesystem::path& out) {
-  std::vector<std::string> argv{flowrun_binary()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> raw;
-  for (auto& arg : argv) raw.push_back(arg.data());
-  raw.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::string out_path = out.string() + ".out";
-  std::string err_path = out.string() + ".err";
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 void check_signal_cancels(int signal, int expected_exit) {
   RunDir run;
@@ -82,10 +35,10 @@ void check_signal_cancels(int signal, int expected_exit) {
                                 run.dir.path() / "flowrun");
   REQUIRE(wait_for([&] { return !read_text(pid_file).empty(); }, 20));
   pid_t grandchild = static_cast<pid_t>(std::stol(read_text(pid_file)));
-  REQUIRE(is_alive(grandchild));
+  REQUIRE(is_running(grandchild));
   kill(flowrun, signal);
   CHECK(wait_exit(flowrun) == expected_exit);
-  CHECK(wait_for([&] { return !is_alive(grandchild); }, 5));
+  CHECK(wait_for([&] { return !is_running(grandchild); }, 5));
   CHECK(std::filesystem::exists(cleaned));
   nlohmann::json summary = nlohmann::json::parse(read_text(run.dir.path() / "flowrun.out"));
   CHECK(summary["status"] == "cancelled");
