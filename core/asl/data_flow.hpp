@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+// The data layer of the ASL interpreter: JSONPath, payload templates with intrinsic
+// functions, the input/output processing chain and Choice rules. Pure functions over JSON
+// (no processes, no clock except where the spec needs one, e.g. States.UUID), so the
+// interpreter that drives states and every unit test share one implementation.
+//
+// Each function takes the state's whole JSON definition (asl::State::definition) and reads
+// the fields it needs itself, so the interpreter never duplicates the spec's defaults.
+
+namespace flowrun::asl {
+
+/// A runtime error of the specification: `error` is its name (`States.ParameterPathFailure`,
+/// `States.IntrinsicFailure`, `States.NoChoiceMatched` ...), `cause` the human text.
+class AslError : public std::runtime_error {
+ public:
+  AslError(std::string error, std::string cause)
+      : std::runtime_error(error + ": " + cause),
+        error_(std::move(error)),
+        cause_(std::move(cause)) {}
+  const std::string& error() const { return error_; }
+  const std::string& cause() const { return cause_; }
+
+ private:
+  std::string error_;
+  std::string cause_;
+};
+
+/// The context object (`$$`) a state sees: Execution, State, StateMachine, Task, Map.
+using ContextObject = nlohmann::json;
+
+/// Applies a Path (`$.a.b[0]`, `$..x`, filters, slices; `$$.` reads `context`). A path
+/// matching several nodes yields an array of them. Throws AslError with `error_name` (the
+/// caller knows which: States.ParameterPathFailure, States.Runtime ...) when nothing matches.
+nlohmann::json select_path(const nlohmann::json& document, std::string_view path,
+                           const ContextObject& context, std::string_view error_name);
+
+/// Applies a Reference Path, which must select exactly one node (no `..`, filters, slices).
+nlohmann::json select_reference(const nlohmann::json& document, std::string_view path,
+                                const ContextObject& context, std::string_view error_name);
+
+/// Evaluates a payload template (`Parameters`, `ResultSelector`, `ItemSelector`): keys
+/// ending `.$` take a Path, `$$` path or intrinsic function call; other values are copied.
+nlohmann::json evaluate_payload_template(const nlohmann::json& payload_template,
+                                         const nlohmann::json& input, const ContextObject& context);
+
+/// InputPath then Parameters of `state` on the state's raw input: the effective input.
+nlohmann::json effective_input(const nlohmann::json& state, const nlohmann::json& raw_input,
+                               const ContextObject& context);
+
+/// ResultSelector, ResultPath (merging `result` into `raw_input`) then OutputPath: the
+/// state's output. Pass states give their `Result` (or effective input) as `result`.
+nlohmann::json state_output(const nlohmann::json& state, const nlohmann::json& raw_input,
+                            const nlohmann::json& result, const ContextObject& context);
+
+/// A Catcher's ResultPath applied to the error output `{"Error": ..., "Cause": ...}`.
+nlohmann::json catcher_output(const nlohmann::json& catcher, const nlohmann::json& raw_input,
+                              const nlohmann::json& error_output);
+
+/// The name of the next state of a Choice `state` for `input` (its effective input): the
+/// first matching rule's Next, else Default; throws States.NoChoiceMatched otherwise.
+std::string choose_next(const nlohmann::json& state, const nlohmann::json& input,
+                        const ContextObject& context);
+
+/// Map: the items array (ItemsPath, default `$`, on the effective input); throws
+/// States.Runtime when it is not an array.
+nlohmann::json map_items(const nlohmann::json& state, const nlohmann::json& input,
+                         const ContextObject& context);
+
+/// Map: the input of one iteration (ItemSelector, or legacy Parameters, else the item).
+/// `context` must already hold `Map.Item.Index` and `Map.Item.Value`.
+nlohmann::json map_item_input(const nlohmann::json& state, const nlohmann::json& input,
+                              const ContextObject& context);
+
+}  // namespace flowrun::asl
