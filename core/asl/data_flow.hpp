@@ -45,6 +45,12 @@ nlohmann::json select_path(const nlohmann::json& document, std::string_view path
 nlohmann::json select_reference(const nlohmann::json& document, std::string_view path,
                                 const ContextObject& context, std::string_view error_name);
 
+/// Evaluates one `.$` value (also Fail's ErrorPath/CausePath): a Path on `input`, a `$$`
+/// path on `context`, or an intrinsic function call. A path that matches nothing throws
+/// `error_name`; a failing intrinsic throws States.IntrinsicFailure.
+nlohmann::json evaluate_expression(std::string_view text, const nlohmann::json& input,
+                                   const ContextObject& context, std::string_view error_name);
+
 /// Evaluates a payload template (`Parameters`, `ResultSelector`, `ItemSelector`): keys
 /// ending `.$` take a Path, `$$` path or intrinsic function call; other values are copied.
 nlohmann::json evaluate_payload_template(const nlohmann::json& payload_template,

@@ -1,0 +1,207 @@
+#include "core/asl/data_flow.hpp"
+
+#include <fmt/format.h>
+
+#include "core/asl/intrinsics.hpp"
+#include "core/asl/jsonpath.hpp"
+
+namespace flowrun::asl {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kRuntime = "States.Runtime";
+constexpr const char* kParameterPathFailure = "States.ParameterPathFailure";
+constexpr const char* kResultPathMatchFailure = "States.ResultPathMatchFailure";
+
+std::shared_ptr<const JsonPath> compile_or_throw(std::string_view path,
+                                                 std::string_view error_name) {
+  try {
+    return compile_path(path);
+  } catch (const PathSyntaxError& error) {
+    throw AslError(std::string(error_name), fmt::format("invalid path '{}': {} (at offset {})",
+                                                        path, error.what(), error.offset()));
+  }
+}
+
+const json* find_field(const json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+// The string path of a path field, or throws States.Runtime when it is of another kind.
+std::string_view path_field(const json& value, const char* field) {
+  if (!value.is_string()) {
+    throw AslError(kRuntime, fmt::format("'{}' must be a string path or null", field));
+  }
+  return value.get_ref<const std::string&>();
+}
+
+// `document` with `value` placed at the Reference Path `path`, creating missing objects on the
+// way; throws States.ResultPathMatchFailure when a step meets a value of the wrong kind.
+json place_at(json document, const JsonPath& path, json value) {
+  auto failure = [&](const std::string& why) {
+    return AslError(kResultPathMatchFailure,
+                    fmt::format("unable to apply ResultPath '{}': {}", path.text(), why));
+  };
+  if (path.is_context()) throw failure("a ResultPath cannot write the context object ($$)");
+  if (!path.is_reference()) throw failure("a ResultPath must be a Reference Path");
+  if (path.segments().empty()) return value;
+  json* node = &document;
+  bool created = false;  // `node` was just added, so it may become an object
+  for (const PathSegment& segment : path.segments()) {
+    if (segment.kind == PathSegment::Kind::Name) {
+      if (created) *node = json::object();
+      if (!node->is_object()) {
+        throw failure(fmt::format("cannot add field '{}' to {}", segment.name, node->type_name()));
+      }
+      created = !node->contains(segment.name);
+      node = &(*node)[segment.name];
+    } else {
+      if (created || !node->is_array()) {
+        throw failure(fmt::format("cannot index [{}] into {}", segment.index,
+                                  created ? "a missing value" : node->type_name()));
+      }
+      std::int64_t size = static_cast<std::int64_t>(node->size());
+      std::int64_t i = segment.index < 0 ? size + segment.index : segment.index;
+      if (i < 0 || i >= size) {
+        throw failure(fmt::format("index [{}] is out of range for {} items", segment.index, size));
+      }
+      node = &(*node)[static_cast<std::size_t>(i)];
+    }
+  }
+  *node = std::move(value);
+  return document;
+}
+
+json apply_result_path(const json& state_or_catcher, const json& raw_input, json result) {
+  const json* field = find_field(state_or_catcher, "ResultPath");
+  if (!field) return result;               // default `$`: the result replaces the input
+  if (field->is_null()) return raw_input;  // discard the result, keep the input
+  auto path = compile_or_throw(path_field(*field, "ResultPath"), kResultPathMatchFailure);
+  return place_at(raw_input, *path, std::move(result));
+}
+
+json evaluate_template_value(const json& value, const json& input, const ContextObject& context,
+                             int depth);
+
+json evaluate_template_object(const json& object, const json& input, const ContextObject& context,
+                              int depth) {
+  json out = json::object();
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    const std::string& key = it.key();
+    if (key.size() >= 2 && key.compare(key.size() - 2, 2, ".$") == 0) {
+      if (!it->is_string()) {
+        throw AslError(kParameterPathFailure,
+                       fmt::format("the value of '{}' must be a path or an intrinsic function "
+                                   "in a string",
+                                   key));
+      }
+      out[key.substr(0, key.size() - 2)] = evaluate_expression(
+          it->get_ref<const std::string&>(), input, context, kParameterPathFailure);
+    } else {
+      out[key] = evaluate_template_value(*it, input, context, depth + 1);
+    }
+  }
+  return out;
+}
+
+json evaluate_template_value(const json& value, const json& input, const ContextObject& context,
+                             int depth) {
+  if (depth > 512) throw AslError(kRuntime, "the payload template is nested too deeply");
+  if (value.is_object()) return evaluate_template_object(value, input, context, depth);
+  if (value.is_array()) {
+    json out = json::array();
+    for (const json& item : value) {
+      out.push_back(evaluate_template_value(item, input, context, depth + 1));
+    }
+    return out;
+  }
+  return value;
+}
+
+}  // namespace
+
+json select_path(const json& document, std::string_view path, const ContextObject& context,
+                 std::string_view error_name) {
+  auto compiled = compile_or_throw(path, error_name);
+  const json& root = compiled->is_context() ? context : document;
+  if (compiled->is_definite()) {
+    const json* node = compiled->find(root);
+    if (!node) {
+      throw AslError(std::string(error_name),
+                     fmt::format("the path '{}' does not match anything in the {}", path,
+                                 compiled->is_context() ? "context object" : "input"));
+    }
+    return *node;
+  }
+  std::vector<const json*> nodes;
+  compiled->select(root, nodes);
+  json out = json::array();
+  for (const json* node : nodes) out.push_back(*node);
+  return out;
+}
+
+json select_reference(const json& document, std::string_view path, const ContextObject& context,
+                      std::string_view error_name) {
+  auto compiled = compile_or_throw(path, error_name);
+  if (!compiled->is_reference()) {
+    throw AslError(std::string(error_name),
+                   fmt::format("'{}' is not a Reference Path: it must select a single node", path));
+  }
+  return select_path(document, path, context, error_name);
+}
+
+json evaluate_expression(std::string_view text, const json& input, const ContextObject& context,
+                         std::string_view error_name) {
+  if (!text.empty() && text.front() == '$') return select_path(input, text, context, error_name);
+  if (is_intrinsic_call(text)) return evaluate_intrinsic(text, input, context);
+  throw AslError(std::string(error_name),
+                 fmt::format("'{}' is neither a path nor an intrinsic function", text));
+}
+
+json evaluate_payload_template(const json& payload_template, const json& input,
+                               const ContextObject& context) {
+  return evaluate_template_value(payload_template, input, context, 0);
+}
+
+json effective_input(const json& state, const json& raw_input, const ContextObject& context) {
+  const json* input_path = find_field(state, "InputPath");
+  json selected;
+  const json* input = &raw_input;
+  if (input_path) {
+    selected = input_path->is_null() ? json::object()
+                                     : select_path(raw_input, path_field(*input_path, "InputPath"),
+                                                   context, kRuntime);
+    input = &selected;
+  }
+  // A Map's Parameters is the legacy name of ItemSelector: it shapes each item, not the input.
+  const json* type = find_field(state, "Type");
+  bool is_map = type && type->is_string() && type->get_ref<const std::string&>() == "Map";
+  if (const json* parameters = find_field(state, "Parameters"); parameters && !is_map) {
+    return evaluate_payload_template(*parameters, *input, context);
+  }
+  return input_path ? std::move(selected) : raw_input;
+}
+
+json state_output(const json& state, const json& raw_input, const json& result,
+                  const ContextObject& context) {
+  json combined;
+  if (const json* selector = find_field(state, "ResultSelector")) {
+    combined =
+        apply_result_path(state, raw_input, evaluate_payload_template(*selector, result, context));
+  } else {
+    combined = apply_result_path(state, raw_input, result);
+  }
+  const json* output_path = find_field(state, "OutputPath");
+  if (!output_path) return combined;
+  if (output_path->is_null()) return json::object();
+  return select_path(combined, path_field(*output_path, "OutputPath"), context, kRuntime);
+}
+
+json catcher_output(const json& catcher, const json& raw_input, const json& error_output) {
+  return apply_result_path(catcher, raw_input, error_output);
+}
+
+}  // namespace flowrun::asl
