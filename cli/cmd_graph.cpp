@@ -1,5 +1,6 @@
 #include "cli/cmd_graph.hpp"
 
+#include "cli/substitution_options.hpp"
 #include "cli/terminal.hpp"
 #include "core/graph/asl_graph.hpp"
 #include "core/graph/render_formats.hpp"
@@ -15,6 +16,7 @@ struct GraphOptions {
   std::string file;
   std::string format = "text";
   int width = 100;
+  SubstitutionOptions substitutions;
 };
 
 graph::Graph build_graph(const Definition& definition) {
@@ -34,7 +36,8 @@ std::string render(const graph::Graph& graph, const GraphOptions& options) {
 
 int run_graph(const GraphOptions& options) {
   Diagnostics diagnostics;
-  std::optional<Definition> definition = load_definition(options.file, diagnostics);
+  std::optional<Definition> definition =
+      load_definition(options.file, diagnostics, load_limits_with(options.substitutions));
   if (!definition || diagnostics.has_errors()) {
     write(stderr, render_text(diagnostics, RenderOptions{use_colour(stderr)}));
     return 2;
@@ -54,6 +57,7 @@ void add_graph_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "ascii", "dot", "mermaid", "json"}));
   command->add_option("--width", options->width, "Columns available for the text drawing")
       ->check(CLI::Range(40, 1000));
+  add_substitution_options(command, options->substitutions);
   command->callback([options, &exit_code] { exit_code = run_graph(*options); });
 }
 

@@ -21,6 +21,7 @@
 #include "core/store/sqlite_recorder.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
+#include "cli/substitution_options.hpp"
 #include "core/validate/load_definition.hpp"
 #include "core/validate/render_diagnostics.hpp"
 
@@ -42,6 +43,7 @@ struct RunCommandOptions {
   bool stream = false;
   bool no_history = false;
   std::string if_running;
+  SubstitutionOptions substitutions;
 };
 
 OverlapPolicy parse_policy(const std::string& text) {
@@ -202,7 +204,7 @@ int run_file(const RunCommandOptions& options) {
   std::optional<nlohmann::json> params;
   {
     Diagnostics diagnostics;
-    std::optional<Definition> definition = load_definition(options.file, diagnostics);
+    std::optional<Definition> definition = load_definition(options.file, diagnostics, load_limits_with(options.substitutions));
     if (!diagnostics.items().empty()) {
       write(stderr, render_text(diagnostics, RenderOptions{use_colour(stderr)}));
     }
@@ -284,6 +286,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->add_option("--if-running", options->if_running,
                    "When the workflow already runs: allow, skip, wait or fail")
       ->check(CLI::IsMember({"allow", "skip", "wait", "fail"}));
+  add_substitution_options(command, options->substitutions);
   command->callback([options, &exit_code] { exit_code = run_file(*options); });
 }
 

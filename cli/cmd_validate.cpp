@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/substitution_options.hpp"
 #include "cli/terminal.hpp"
 #include "core/validate/load_definition.hpp"
 #include "core/validate/render_diagnostics.hpp"
@@ -13,6 +14,7 @@ struct ValidateOptions {
   std::vector<std::string> files;
   std::string format = "text";
   bool quiet = false;
+  SubstitutionOptions substitutions;
 };
 
 std::string describe(const Definition& definition) {
@@ -26,7 +28,8 @@ std::string describe(const Definition& definition) {
 
 std::string summary_line(std::size_t errors, std::size_t warnings) {
   std::vector<std::string> parts;
-  if (warnings > 0) parts.push_back(fmt::format("{} warning{}", warnings, warnings == 1 ? "" : "s"));
+  if (warnings > 0)
+    parts.push_back(fmt::format("{} warning{}", warnings, warnings == 1 ? "" : "s"));
   if (errors > 0) parts.push_back(fmt::format("{} error{}", errors, errors == 1 ? "" : "s"));
   return fmt::format("{} generated.\n", fmt::join(parts, " and "));
 }
@@ -36,9 +39,10 @@ int run_validate(const ValidateOptions& options) {
   nlohmann::json all = nlohmann::json::array();
   std::size_t errors = 0;
   std::size_t warnings = 0;
+  LoadLimits limits = load_limits_with(options.substitutions);
   for (const auto& file : options.files) {
     Diagnostics diagnostics;
-    std::optional<Definition> definition = load_definition(file, diagnostics);
+    std::optional<Definition> definition = load_definition(file, diagnostics, limits);
     errors += diagnostics.error_count();
     warnings += diagnostics.warning_count();
     if (options.format == "json") {
@@ -71,6 +75,7 @@ void add_validate_command(CLI::App& app, int& exit_code) {
   command->add_option("--format", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
   command->add_flag("-q,--quiet", options->quiet, "Print nothing for valid files");
+  add_substitution_options(command, options->substitutions);
   command->callback([options, &exit_code] { exit_code = run_validate(*options); });
 }
 

@@ -122,7 +122,13 @@ bool evaluate_comparison(const json& rule, const std::string& key, const json& o
   std::optional<ChoiceOperator> op = parse_choice_operator(key);
   if (!op) throw AslError(kRuntime, fmt::format("unknown Choice operator '{}'", key));
   std::string_view variable_path = string_field(rule, "Variable");
-  auto path = compile_path(variable_path);
+  std::shared_ptr<const JsonPath> path;
+  try {
+    path = compile_path(variable_path);
+  } catch (const PathSyntaxError& error) {
+    throw AslError(kRuntime,
+                   fmt::format("invalid Variable path '{}': {}", variable_path, error.what()));
+  }
   const json* variable =
       path->is_definite() ? path->find(path->is_context() ? context : input) : nullptr;
   json many;
@@ -132,7 +138,9 @@ bool evaluate_comparison(const json& rule, const std::string& key, const json& o
   }
   if (op->family == Family::IsPresent) {
     if (!operand.is_boolean()) throw AslError(kRuntime, "IsPresent needs true or false");
-    return (variable != nullptr) == operand.get<bool>();
+    // An indefinite path is present when it matches at least one node.
+    bool present = path->is_definite() ? variable != nullptr : !many.empty();
+    return present == operand.get<bool>();
   }
   if (!variable) {
     throw AslError(kRuntime,

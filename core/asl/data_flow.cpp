@@ -75,12 +75,31 @@ json place_at(json document, const JsonPath& path, json value) {
   return document;
 }
 
-json apply_result_path(const json& state_or_catcher, const json& raw_input, json result) {
+// `Raw` is `const json&` (copied where needed) or `json` (moved), so callers that own the input
+// avoid a copy.
+template <typename Raw>
+json apply_result_path(const json& state_or_catcher, Raw&& raw_input, json result) {
   const json* field = find_field(state_or_catcher, "ResultPath");
-  if (!field) return result;               // default `$`: the result replaces the input
-  if (field->is_null()) return raw_input;  // discard the result, keep the input
+  if (!field) return result;  // default `$`: the result replaces the input
+  if (field->is_null()) return json(std::forward<Raw>(raw_input));  // discard the result
   auto path = compile_or_throw(path_field(*field, "ResultPath"), kResultPathMatchFailure);
-  return place_at(raw_input, *path, std::move(result));
+  return place_at(json(std::forward<Raw>(raw_input)), *path, std::move(result));
+}
+
+template <typename Raw, typename Result>
+json output_of(const json& state, Raw&& raw_input, Result&& result, const ContextObject& context) {
+  json combined;
+  if (const json* selector = find_field(state, "ResultSelector")) {
+    combined = apply_result_path(state, std::forward<Raw>(raw_input),
+                                 evaluate_payload_template(*selector, result, context));
+  } else {
+    combined =
+        apply_result_path(state, std::forward<Raw>(raw_input), json(std::forward<Result>(result)));
+  }
+  const json* output_path = find_field(state, "OutputPath");
+  if (!output_path) return combined;
+  if (output_path->is_null()) return json::object();
+  return select_path(combined, path_field(*output_path, "OutputPath"), context, kRuntime);
 }
 
 json evaluate_template_value(const json& value, const json& input, const ContextObject& context,
@@ -187,17 +206,12 @@ json effective_input(const json& state, const json& raw_input, const ContextObje
 
 json state_output(const json& state, const json& raw_input, const json& result,
                   const ContextObject& context) {
-  json combined;
-  if (const json* selector = find_field(state, "ResultSelector")) {
-    combined =
-        apply_result_path(state, raw_input, evaluate_payload_template(*selector, result, context));
-  } else {
-    combined = apply_result_path(state, raw_input, result);
-  }
-  const json* output_path = find_field(state, "OutputPath");
-  if (!output_path) return combined;
-  if (output_path->is_null()) return json::object();
-  return select_path(combined, path_field(*output_path, "OutputPath"), context, kRuntime);
+  return output_of(state, raw_input, result, context);
+}
+
+json state_output(const json& state, json&& raw_input, json&& result,
+                  const ContextObject& context) {
+  return output_of(state, std::move(raw_input), std::move(result), context);
 }
 
 json catcher_output(const json& catcher, const json& raw_input, const json& error_output) {

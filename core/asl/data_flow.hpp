@@ -64,6 +64,10 @@ nlohmann::json effective_input(const nlohmann::json& state, const nlohmann::json
 /// state's output. Pass states give their `Result` (or effective input) as `result`.
 nlohmann::json state_output(const nlohmann::json& state, const nlohmann::json& raw_input,
                             const nlohmann::json& result, const ContextObject& context);
+/// The same, consuming its inputs: an interpreter that owns them saves the copies (a Pass
+/// state with default paths then moves its input straight to its output).
+nlohmann::json state_output(const nlohmann::json& state, nlohmann::json&& raw_input,
+                            nlohmann::json&& result, const ContextObject& context);
 
 /// A Catcher's ResultPath applied to the error output `{"Error": ..., "Cause": ...}`.
 nlohmann::json catcher_output(const nlohmann::json& catcher, const nlohmann::json& raw_input,

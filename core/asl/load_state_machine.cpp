@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 
+#include "core/asl/substitutions.hpp"
 #include "core/util/text.hpp"
 
 namespace flowrun {
@@ -180,7 +181,11 @@ class Loader {
     const Node* value = mapping.find(key);
     if (!value) return nullptr;
     if (!matches(*value, want)) {
-      report_wrong_type(*value, fmt::format("'{}'", key), want);
+      // A `${Name}` placeholder (DefinitionSubstitutions) may stand for any value; the data
+      // checks note that it was not checked.
+      if (!value->is_string() || !asl::is_placeholder(value->text)) {
+        report_wrong_type(*value, fmt::format("'{}'", key), want);
+      }
       return nullptr;
     }
     return value;

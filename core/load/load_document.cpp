@@ -135,6 +135,9 @@ bool is_json_path(const std::string& path) { return ends_with(path, ".json"); }
 
 std::optional<Document> parse_document(const std::string& path, std::string text,
                                        Diagnostics& diagnostics, const LoadLimits& limits) {
+  if (text.find("${") != std::string::npos) {
+    text = asl::substitute_placeholders(text, limits.substitutions, is_json_path(path));
+  }
   auto source = std::make_shared<const SourceFile>(path, std::move(text));
   diagnostics.add_source(source);
   const std::string& content = source->text();

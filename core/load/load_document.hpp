@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "core/asl/substitutions.hpp"
 #include "core/load/node.hpp"
 #include "core/load/source.hpp"
 #include "core/load/yaml_reader.hpp"
@@ -25,6 +26,8 @@ enum class DocumentKind { Native, StateMachine };
 struct LoadLimits {
   std::size_t max_file_bytes = 16 * 1024 * 1024;
   ReaderLimits reader;
+  /// Values for `${Name}` placeholders (ASL DefinitionSubstitutions), replaced before parsing.
+  asl::Substitutions substitutions;
 };
 
 /// Parses `text` as the content of `path` (.json files must also be strict JSON). Problems

@@ -3,6 +3,7 @@
 #include "core/asl/load_state_machine.hpp"
 #include "core/load/load_workflow.hpp"
 #include "core/validate/asl_checks.hpp"
+#include "core/validate/asl_data_checks.hpp"
 #include "core/validate/workflow_checks.hpp"
 
 namespace flowrun {
@@ -16,6 +17,7 @@ std::optional<Definition> convert(std::optional<Document> document, Diagnostics&
     definition.machine = load_state_machine(definition.document, diagnostics);
     if (definition.machine) {
       validate_state_machine(*definition.machine, definition.path(), diagnostics);
+      check_asl_data(definition.document.root, definition.path(), diagnostics);
     }
   } else {
     definition.workflow = load_workflow(definition.document, diagnostics);
