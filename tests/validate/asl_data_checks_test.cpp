@@ -133,7 +133,7 @@ TEST_CASE("Choice operands must have the operator's type") {
       - {Variable: $.t, TimestampEquals: "yesterday", Next: S}
       - {Variable: $.b, IsNull: 1, Next: S}
       - Or:
-          - {Variable: "$.[", StringEquals: x, Next: S}
+          - {Variable: "$.[", StringEquals: x}
         Next: S
     Default: S
 )");
@@ -219,4 +219,46 @@ TEST_CASE("placeholders are replaced in strings and bare values, escaped inside 
   CHECK(pair->second == "a=b");
   CHECK_FALSE(asl::parse_substitution("=x"));
   CHECK_FALSE(asl::parse_substitution("no equals"));
+}
+
+TEST_CASE("Choice rules test one thing, nested rules have no Next, typos get a suggestion") {
+  auto d = check(std::string(kHeader) + R"yaml(  S:
+    Type: Choice
+    Choices:
+      - {Variable: $.n, NumericEqual: 1, Next: S}
+      - {Variable: $.n, NumericEquals: 1, StringEquals: x, Next: S}
+      - {NumericEquals: 1, Next: S}
+      - And:
+          - {Variable: $.a, IsNull: true, Next: S}
+        Next: S
+      - Or: []
+        Next: S
+    Default: S
+)yaml");
+  CHECK(lines(d) ==
+        std::vector<std::string>{
+            "6:9: error [asl-choice-rule] Choice rule 1 of state 'S' has no comparison operator, "
+            "And, Or or Not",
+            "6:25: error [asl-choice-rule] unknown field 'NumericEqual' in Choice rule 1 of state "
+            "'S' (did you mean 'NumericEquals'?)",
+            "7:43: error [asl-choice-rule] Choice rule 2 of state 'S' has both 'NumericEquals' "
+            "and 'StringEquals'; a rule tests one thing (combine tests with And or Or)",
+            "8:10: error [asl-choice-rule] Choice rule 3 of state 'S' compares with "
+            "'NumericEquals' but has no 'Variable'",
+            "10:43: error [asl-choice-rule] Choice rule 4 of state 'S' (And 1) is nested inside "
+            "And/Or/Not, so it cannot have 'Next'",
+            "12:13: error [asl-choice-rule] Or of Choice rule 5 of state 'S' must be a non-empty "
+            "list of rules"});
+}
+
+TEST_CASE("a Fail state's CausePath may only use the intrinsics that give a string") {
+  auto d = check(std::string(kHeader) + R"yaml(  S:
+    Type: Fail
+    ErrorPath: "States.Format('E{}', $.code)"
+    CausePath: "States.Array($.a)"
+)yaml");
+  CHECK(lines(d) == std::vector<std::string>{
+                        "6:16: error [asl-invalid-intrinsic] CausePath of state 'S' cannot use "
+                        "States.Array: only States.Format, JsonToString, ArrayGetItem, "
+                        "Base64Encode, Base64Decode, Hash and UUID give an error or cause"});
 }
