@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "core/asl/jsonpath.hpp"
 #include "core/asl/jsonpath_filter.hpp"
 
@@ -125,10 +127,61 @@ bool equal_values(const json& a, const json& b) {
   return a == b;
 }
 
+bool contains_value(const json& array, const json& value) {
+  return std::any_of(array.begin(), array.end(),
+                     [&](const json& item) { return equal_values(item, value); });
+}
+
+std::size_t count_characters(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// Jayway's word operators; a left or right side of the wrong kind makes them false.
+bool compare_words(FilterExpr::Op op, const json& a, const json& b) {
+  using Op = FilterExpr::Op;
+  switch (op) {
+    case Op::In:
+      return b.is_array() && contains_value(b, a);
+    case Op::Nin:
+      return b.is_array() && !contains_value(b, a);
+    case Op::SubsetOf:
+      return a.is_array() && b.is_array() && std::all_of(a.begin(), a.end(), [&](const json& item) {
+               return contains_value(b, item);
+             });
+    case Op::AnyOf:
+      return a.is_array() && b.is_array() && std::any_of(a.begin(), a.end(), [&](const json& item) {
+               return contains_value(b, item);
+             });
+    case Op::NoneOf:
+      return a.is_array() && b.is_array() &&
+             std::none_of(a.begin(), a.end(),
+                          [&](const json& item) { return contains_value(b, item); });
+    case Op::Size: {
+      if (!b.is_number_integer()) return false;
+      if (a.is_array()) return static_cast<std::int64_t>(a.size()) == b.get<std::int64_t>();
+      if (a.is_string()) {
+        return static_cast<std::int64_t>(count_characters(a.get_ref<const std::string&>())) ==
+               b.get<std::int64_t>();
+      }
+      return false;
+    }
+    case Op::Empty: {
+      if (!b.is_boolean() || !(a.is_array() || a.is_string())) return false;
+      bool is_empty = a.is_array() ? a.empty() : a.get_ref<const std::string&>().empty();
+      return is_empty == b.get<bool>();
+    }
+    default:
+      return false;
+  }
+}
+
 bool compare_values(FilterExpr::Op op, const json& a, const json& b) {
   using Op = FilterExpr::Op;
   if (op == Op::Eq) return equal_values(a, b);
   if (op == Op::Ne) return !equal_values(a, b);
+  if (op != Op::Lt && op != Op::Le && op != Op::Gt && op != Op::Ge) return compare_words(op, a, b);
   int order = 0;
   if (a.is_number() && b.is_number()) {
     double x = a.get<double>(), y = b.get<double>();

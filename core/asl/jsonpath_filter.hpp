@@ -8,7 +8,9 @@
 #include "core/asl/jsonpath.hpp"
 
 // The expression of a JSONPath filter `[?( ... )]`: comparisons of `@` (the candidate),
-// `$` (the document) paths and literals, existence tests, `!`, `&&`, `||` and parentheses.
+// `$` (the document) paths and literals (including array literals), Jayway's word operators
+// (`in`, `nin`, `subsetof`, `anyof`, `noneof`, `size`, `empty`), existence tests, `!`, `&&`,
+// `||` and parentheses.
 
 namespace flowrun::asl {
 
@@ -22,7 +24,7 @@ struct FilterOperand {
 
 struct FilterExpr {
   enum class Kind { Or, And, Not, Compare, Exists };
-  enum class Op { Eq, Ne, Lt, Le, Gt, Ge };
+  enum class Op { Eq, Ne, Lt, Le, Gt, Ge, In, Nin, SubsetOf, AnyOf, NoneOf, Size, Empty };
   Kind kind = Kind::Exists;
   Op op = Op::Eq;
   std::vector<std::shared_ptr<const FilterExpr>> children;  ///< Or, And (2), Not (1)
