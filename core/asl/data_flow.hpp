@@ -35,9 +35,11 @@ class AslError : public std::runtime_error {
 /// The context object (`$$`) a state sees: Execution, State, StateMachine, Task, Map.
 using ContextObject = nlohmann::json;
 
-/// Applies a Path (`$.a.b[0]`, `$..x`, filters, slices; `$$.` reads `context`). A path
-/// matching several nodes yields an array of them. Throws AslError with `error_name` (the
-/// caller knows which: States.ParameterPathFailure, States.Runtime ...) when nothing matches.
+/// Applies a Path (`$.a.b[0]`, `$..x`, filters, slices; `$$.` reads `context`). A definite
+/// path (members and indices only) yields its node and throws AslError with `error_name` (the
+/// caller knows which: States.ParameterPathFailure, States.Runtime ...) when the node does not
+/// exist or the path does not parse; an indefinite one yields the array of its matches,
+/// possibly empty, as Jayway does.
 nlohmann::json select_path(const nlohmann::json& document, std::string_view path,
                            const ContextObject& context, std::string_view error_name);
 

@@ -112,3 +112,20 @@ TEST_CASE("state_output leaves the raw input untouched") {
   CHECK(out == json{{"a", 1}, {"r", 2}});
   CHECK(input == json{{"a", 1}});
 }
+
+TEST_CASE("state_output gives the same value whether it copies or consumes its inputs") {
+  json context = {{"State", {{"Name", "S"}}}};
+  std::vector<json> states = {json::object(),
+                              {{"ResultPath", nullptr}},
+                              {{"ResultPath", "$.r.s"}, {"OutputPath", "$.r"}},
+                              {{"ResultSelector", {{"v.$", "$.x"}}}, {"ResultPath", "$.sel"}},
+                              {{"OutputPath", nullptr}}};
+  json input = {{"a", 1}};
+  json result = {{"x", 2}};
+  for (const json& state : states) {
+    CAPTURE(state.dump());
+    json copied = state_output(state, input, result, context);
+    json moved = state_output(state, json(input), json(result), context);
+    CHECK(copied == moved);
+  }
+}

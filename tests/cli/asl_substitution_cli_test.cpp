@@ -78,3 +78,14 @@ TEST_CASE("a malformed --substitute or substitutions file is a one-line error") 
   CHECK(missing.err.find("cannot read substitutions file '/nonexistent.yaml'") !=
         std::string::npos);
 }
+
+TEST_CASE("run replaces placeholders before running") {
+  TempDir dir;
+  auto marker = dir.path() / "marker";
+  auto file = dir.write("flow.yaml",
+                        "steps:\n  - id: a\n    run: echo ${Word} > " + marker.string() + "\n");
+  auto result = run_flowrun({"run", file.string(), "--state-dir", (dir.path() / "state").string(),
+                             "--substitute", "Word=substituted"});
+  CHECK(result.exit_code == 0);
+  CHECK(read_text(marker) == "substituted\n");
+}
