@@ -1,8 +1,10 @@
 #include "core/asl/data_flow.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <functional>
+#include <random>
 #include <regex>
 
 #include "core/asl/intrinsics.hpp"
@@ -128,4 +130,61 @@ TEST_CASE("state_output gives the same value whether it copies or consumes its i
     json moved = state_output(state, json(input), json(result), context);
     CHECK(copied == moved);
   }
+}
+
+TEST_CASE("random text never crashes the path and intrinsic parsers or their evaluation") {
+  // Fixed seed: the same 20 000 strings each run, built from the characters that matter.
+  const std::string alphabet = "$.@[]()?*:,'\"\\ -0123abnS=<>!&|{}";
+  std::mt19937 engine(12345);
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<int> length(1, 24);
+  json input = {{"a", {{"b", json::array({1, 2, json{{"n", 3}}})}}}, {"n", 1}, {"s", "x"}};
+  for (int i = 0; i < 20000; ++i) {
+    std::string text = i % 2 ? "$" : "States.Array(";
+    for (int k = length(engine); k > 0; --k) text.push_back(alphabet[pick(engine)]);
+    std::size_t offset = 0;
+    bool valid =
+        i % 2 ? !check_path_syntax(text, false, offset) : !check_intrinsic_syntax(text, offset);
+    if (!valid) {
+      CHECK(offset <= text.size());
+      continue;
+    }
+    try {
+      evaluate_expression(text, input, json::object(), "States.Runtime");
+    } catch (const AslError&) {
+    }
+  }
+}
+
+TEST_CASE("random valid paths and intrinsic calls evaluate to a value or an AslError") {
+  const std::vector<std::string> steps = {".a",   ".b",           "[0]",   "[*]",
+                                          "..n",  "[?(@.n > 1)]", "[1:]",  "['a','b']",
+                                          "[-1]", ".s",           "[0,2]", "[::-1]"};
+  const std::vector<std::string> calls = {"States.Array({})",        "States.ArrayLength({})",
+                                          "States.JsonToString({})", "States.Format('{{}}', {})",
+                                          "States.ArrayUnique({})",  "States.StringSplit({}, ',')",
+                                          "States.Base64Encode({})", "States.MathAdd({}, 1)"};
+  std::mt19937 engine(777);
+  std::uniform_int_distribution<std::size_t> pick_step(0, steps.size() - 1);
+  std::uniform_int_distribution<std::size_t> pick_call(0, calls.size() - 1);
+  std::uniform_int_distribution<int> length(0, 5);
+  json input = {
+      {"a", {{"b", json::array({1, 2, json{{"n", 3}}})}, {"n", 2}}}, {"n", 1}, {"s", "x"}};
+  int values = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string path = "$";
+    for (int k = length(engine); k > 0; --k) path += steps[pick_step(engine)];
+    std::string text = path;
+    for (int k = length(engine) % 3; k > 0; --k) {
+      text = fmt::format(fmt::runtime(calls[pick_call(engine)]), text);
+    }
+    CAPTURE(text);
+    try {
+      evaluate_expression(text, input, json::object(), "States.Runtime");
+      ++values;
+    } catch (const AslError& error) {
+      CHECK((error.error() == "States.Runtime" || error.error() == "States.IntrinsicFailure"));
+    }
+  }
+  CHECK(values > 1000);
 }
