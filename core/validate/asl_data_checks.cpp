@@ -97,9 +97,27 @@ class DataChecker {
         check_template(*input, fmt::format("BatchInput {}", where), 0);
       }
     }
+    check_distributed_fields(state, where);
     const Node* type = state.find("Type");
     if (type && type->is_string() && type->text == "Choice") {
       check_choice_rules(state, name, reporter_);
+    }
+  }
+
+  // A distributed Map's ItemReader and ResultWriter take payload templates too.
+  void check_distributed_fields(const Node& state, const std::string& where) {
+    for (const char* field : {"ItemReader", "ResultWriter"}) {
+      const Node* node = state.find(field);
+      if (!node || !node->is_mapping()) continue;
+      if (const Node* parameters = node->find("Parameters")) {
+        check_template(*parameters, fmt::format("{} Parameters {}", field, where), 0);
+      }
+      const Node* config = node->find("ReaderConfig");
+      if (const Node* max =
+              config && config->is_mapping() ? config->find("MaxItemsPath") : nullptr) {
+        check_path_value(*max, fmt::format("ReaderConfig MaxItemsPath {}", where),
+                         PathKind::Reference, false);
+      }
     }
   }
 

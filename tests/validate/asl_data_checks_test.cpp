@@ -262,3 +262,29 @@ TEST_CASE("a Fail state's CausePath may only use the intrinsics that give a stri
                         "States.Array: only States.Format, JsonToString, ArrayGetItem, "
                         "Base64Encode, Base64Decode, Hash and UUID give an error or cause"});
 }
+
+TEST_CASE("a distributed Map's ItemReader and ResultWriter templates are checked") {
+  auto d = check(std::string(kHeader) + R"yaml(  S:
+    Type: Map
+    ItemReader:
+      Resource: arn:aws:states:::s3:getObject
+      ReaderConfig: {InputType: CSV, MaxItemsPath: "$.max[*]"}
+      Parameters: {Bucket.$: $.bucket, Key.$: "$.key["}
+    ResultWriter:
+      Resource: arn:aws:states:::s3:putObject
+      Parameters: {Bucket.$: $.out, Prefix: results}
+    ItemProcessor:
+      ProcessorConfig: {Mode: DISTRIBUTED, ExecutionType: STANDARD}
+      StartAt: I
+      States: {I: {Type: Succeed}}
+    End: true
+)yaml");
+  auto got = lines(d);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].rfind("7:52: error [asl-not-reference-path] ReaderConfig MaxItemsPath of state "
+                     "'S' must be a Reference Path",
+                     0) == 0);
+  CHECK(got[1].rfind("8:54: error [asl-invalid-path] 'Key.$' in ItemReader Parameters of state "
+                     "'S' is not a valid path",
+                     0) == 0);
+}
