@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli/cmd_run_asl.hpp"
 #include "cli/history_support.hpp"
 #include "cli/state_dir.hpp"
 #include "cli/terminal.hpp"
@@ -44,6 +45,7 @@ struct RunCommandOptions {
   bool no_history = false;
   std::string if_running;
   SubstitutionOptions substitutions;
+  AslRunRequest asl;  // --resources, --mock-config, --test-case, --state-machine
 };
 
 OverlapPolicy parse_policy(const std::string& text) {
@@ -209,11 +211,18 @@ int run_file(const RunCommandOptions& options) {
       write(stderr, render_text(diagnostics, RenderOptions{use_colour(stderr)}));
     }
     if (!definition || diagnostics.has_errors()) return kExitUsage;
-    if (definition->kind == DocumentKind::StateMachine || !definition->workflow) {
-      print_error(options.file +
-                  ": running Amazon States Language files is not supported yet by this build");
-      return kExitUsage;
+    if (definition->kind == DocumentKind::StateMachine && definition->machine) {
+      AslRunRequest request = options.asl;
+      request.input = options.input;
+      request.has_params = !options.params.empty() || !options.params_file.empty();
+      request.json = options.json;
+      request.output = options.output;
+      request.dry_run = options.dry_run;
+      request.state_dir = options.state_dir;
+      request.no_history = options.no_history;
+      return run_asl_file(request, *definition);
     }
+    if (!definition->workflow) return kExitUsage;
     workflow = std::move(*definition->workflow);
     params = collect_params(workflow, options);
     if (!params) return kExitUsage;
@@ -287,6 +296,13 @@ void add_run_command(CLI::App& app, int& exit_code) {
                    "When the workflow already runs: allow, skip, wait or fail")
       ->check(CLI::IsMember({"allow", "skip", "wait", "fail"}));
   add_substitution_options(command, options->substitutions);
+  command->add_option("--resources", options->asl.resources,
+                      "ASL: bindings of Task resources to local commands (YAML or JSON)");
+  command->add_option("--mock-config", options->asl.mock_config,
+                      "ASL: a Step Functions Local MockConfigFile");
+  command->add_option("--test-case", options->asl.test_case, "ASL: the test case of --mock-config");
+  command->add_option("--state-machine", options->asl.state_machine,
+                      "ASL: the state machine's name (default: the file's name)");
   command->callback([options, &exit_code] { exit_code = run_file(*options); });
 }
 

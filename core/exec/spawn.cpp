@@ -61,7 +61,11 @@ Spawner::~Spawner() {
 SpawnResult Spawner::spawn(const SpawnRequest& request) {
   FileActions actions;
   posix_spawn_file_actions_t* fa = actions.get();
-  posix_spawn_file_actions_adddup2(fa, dev_null_, 0);
+  if (request.stdin_path) {
+    posix_spawn_file_actions_addopen(fa, 0, request.stdin_path, O_RDONLY, 0);
+  } else {
+    posix_spawn_file_actions_adddup2(fa, dev_null_, 0);
+  }
   if (request.output_fd >= 0) {
     posix_spawn_file_actions_adddup2(fa, request.output_fd, 1);
   } else {

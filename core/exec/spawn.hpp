@@ -19,6 +19,8 @@ struct SpawnRequest {
   /// When set, stdout alone goes to this file (created 0600, truncated) and only stderr to
   /// the log or `output_fd` (for `outputs: json`).
   const char* stdout_path = nullptr;
+  /// When set, stdin reads this file instead of /dev/null (an ASL Task's input JSON).
+  const char* stdin_path = nullptr;
 };
 
 /// A started process (its pid is also its process-group id), or the errno of the failure.

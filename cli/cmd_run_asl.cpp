@@ -1,0 +1,239 @@
+#include "cli/cmd_run_asl.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cli/asl_observer.hpp"
+#include "cli/history_support.hpp"
+#include "cli/state_dir.hpp"
+#include "cli/terminal.hpp"
+#include "core/asl/interpreter.hpp"
+#include "core/load/load_document.hpp"
+#include "core/report/asl_summary.hpp"
+#include "core/store/asl_recorder.hpp"
+#include "core/store/run_store.hpp"
+#include "core/util/error.hpp"
+#include "core/validate/render_diagnostics.hpp"
+
+namespace flowrun::cli {
+namespace {
+
+constexpr int kExitUsage = 2;
+
+bool read_text_file(const std::string& path, std::string& text) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return false;
+  text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  return true;
+}
+
+// --input JSON or @FILE: any JSON value; {} when absent.
+std::optional<nlohmann::json> read_execution_input(const std::string& input) {
+  if (input.empty()) return nlohmann::json::object();
+  std::string text = input;
+  if (input[0] == '@' && !read_text_file(input.substr(1), text)) {
+    print_error("--input: cannot read '" + input.substr(1) + "'");
+    return std::nullopt;
+  }
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded()) {
+    print_error(input[0] == '@' ? "--input: '" + input.substr(1) + "' is not valid JSON"
+                                : "--input is not valid JSON: " + input);
+    return std::nullopt;
+  }
+  return value;
+}
+
+void print_diagnostics(const Diagnostics& diagnostics) {
+  if (!diagnostics.items().empty()) {
+    write(stderr, render_text(diagnostics, RenderOptions{use_colour(stderr)}));
+  }
+}
+
+std::optional<asl::Bindings> read_bindings_file(const std::string& path) {
+  Diagnostics diagnostics;
+  std::optional<Document> document = load_document(path, diagnostics);
+  if (!document || diagnostics.has_errors()) {
+    print_diagnostics(diagnostics);
+    if (!document && diagnostics.items().empty()) print_error("cannot read '" + path + "'");
+    return std::nullopt;
+  }
+  diagnostics.add_source(document->source);
+  asl::Bindings bindings = asl::read_bindings(path, document->root, diagnostics);
+  diagnostics.sort();
+  print_diagnostics(diagnostics);
+  if (diagnostics.has_errors()) return std::nullopt;
+  return bindings;
+}
+
+std::optional<asl::MockTestCase> read_mocks(const AslRunRequest& request,
+                                            const std::string& default_machine) {
+  if (request.test_case.empty()) {
+    print_error("--mock-config needs --test-case NAME");
+    return std::nullopt;
+  }
+  std::string text;
+  if (!read_text_file(request.mock_config, text)) {
+    print_error("--mock-config: cannot read '" + request.mock_config + "'");
+    return std::nullopt;
+  }
+  nlohmann::json root = nlohmann::json::parse(text, nullptr, false);
+  if (root.is_discarded()) {
+    print_error("--mock-config: '" + request.mock_config + "' is not valid JSON");
+    return std::nullopt;
+  }
+  std::string error;
+  auto mocks = asl::read_mock_config(request.mock_config, root, request.state_machine,
+                                     default_machine, request.test_case, error);
+  if (!mocks) print_error(error);
+  return mocks;
+}
+
+// `order_processing.asl.json` -> `order_processing`.
+std::string machine_name_of(const std::string& path) {
+  std::string stem = std::filesystem::path(path).stem().string();
+  if (stem.ends_with(".asl")) stem.resize(stem.size() - 4);
+  return stem.empty() || path == "-" ? "state-machine" : stem;
+}
+
+// Every Task must be answered by a binding or a mock before anything runs.
+bool check_tasks_bound(const Definition& definition, const asl::Bindings* bindings,
+                       const asl::MockTestCase* mocks) {
+  std::vector<asl::UnboundTask> unbound =
+      asl::find_unbound_tasks(*definition.machine, bindings, mocks);
+  if (unbound.empty()) return true;
+  Diagnostics diagnostics;
+  diagnostics.add_source(definition.document.source);
+  for (const asl::UnboundTask& task : unbound) {
+    const asl::State& state = *task.state;
+    Diagnostic& diagnostic = diagnostics.error(
+        "asl-unbound-task", definition.path(),
+        state.resource_pos.is_known() ? state.resource_pos : state.name_pos,
+        fmt::format("Task state '{}' has no binding for resource '{}'", state.name, task.resource));
+    diagnostic.note(bindings ? "add it to " + bindings->file + ", or mock the state"
+                             : "bind it with --resources FILE, or mock it with --mock-config");
+  }
+  diagnostics.sort();
+  print_diagnostics(diagnostics);
+  return false;
+}
+
+int print_plan(const Definition& definition, const asl::Bindings* bindings,
+               const asl::MockTestCase* mocks, bool json) {
+  nlohmann::json tasks = nlohmann::json::array();
+  std::string text = fmt::format("plan of '{}' (Amazon States Language; nothing is run):\n",
+                                 machine_name_of(definition.path()));
+  std::function<void(const asl::StateMachine&)> walk = [&](const asl::StateMachine& machine) {
+    for (const asl::State& state : machine.states) {
+      if (state.type == asl::StateType::Task) {
+        std::string action = "(no binding)";
+        if (mocks && mocks->mocks(state.name)) {
+          action = "mocked by " + mocks->states.find(state.name)->second.response_name;
+        } else if (const asl::TaskAction* found =
+                       bindings ? bindings->find(state.resource) : nullptr) {
+          action = found->argv.empty() ? "run: " + found->script
+                                       : "cmd: " + nlohmann::json(found->argv).dump();
+        }
+        tasks.push_back({{"state", state.name}, {"resource", state.resource}, {"action", action}});
+        text += fmt::format("  {} ({})\n      {}\n", state.name, state.resource, action);
+      }
+      for (const asl::StateMachine& branch : state.branches) walk(branch);
+      if (state.iterator) walk(*state.iterator);
+    }
+  };
+  walk(*definition.machine);
+  write(
+      stdout,
+      json
+          ? nlohmann::json{{"workflow", machine_name_of(definition.path())}, {"tasks", tasks}}.dump(
+                2) +
+                "\n"
+          : text);
+  return 0;
+}
+
+}  // namespace
+
+int run_asl_file(const AslRunRequest& request, const Definition& definition) {
+  if (request.has_params) {
+    print_error(definition.path() +
+                ": an Amazon States Language run takes its input with --input, not -p or "
+                "--params-file");
+    return kExitUsage;
+  }
+  std::optional<nlohmann::json> input = read_execution_input(request.input);
+  if (!input) return kExitUsage;
+  std::optional<asl::Bindings> bindings;
+  if (!request.resources.empty() && !(bindings = read_bindings_file(request.resources))) {
+    return kExitUsage;
+  }
+  const std::string name =
+      request.state_machine.empty() ? machine_name_of(definition.path()) : request.state_machine;
+  std::optional<asl::MockTestCase> mocks;
+  if (!request.mock_config.empty() && !(mocks = read_mocks(request, name))) return kExitUsage;
+  if (request.mock_config.empty() && !request.test_case.empty()) {
+    print_error("--test-case needs --mock-config FILE");
+    return kExitUsage;
+  }
+  const asl::Bindings* bound = bindings ? &*bindings : nullptr;
+  const asl::MockTestCase* mocked = mocks ? &*mocks : nullptr;
+  if (!check_tasks_bound(definition, bound, mocked)) return kExitUsage;
+  if (request.dry_run) return print_plan(definition, bound, mocked, request.json);
+
+  std::string state_dir = resolve_state_dir(request.state_dir);
+  std::unique_ptr<RunStore> store;
+  if (!request.no_history) store = RunStore::open(state_dir);
+  RunFolder folder = RunFolder::create(state_dir);
+  const std::string& source = definition.document.source->text();
+  folder.write_definition(definition.path(), source);
+  RunState run;
+  run.run_id = folder.run_id();
+  run.workflow = name;
+  run.file = definition.path() == "-"
+                 ? "-"
+                 : std::filesystem::absolute(definition.path()).lexically_normal().string();
+  run.run_dir = folder.path();
+  run.params = nlohmann::json::object();
+  std::unique_ptr<asl::ExecutionRecorder> recorder;
+  if (store) {
+    NewRun new_run{run.run_id, name, run.file, hash_text(source), run.run_dir, run.params, ""};
+    int active = 0;
+    std::int64_t key = store->claim_run(new_run, 0, active);
+    recorder = std::make_unique<SqliteExecutionRecorder>(store->db(), key, folder);
+  } else {
+    recorder = std::make_unique<asl::MemoryRecorder>();
+  }
+  asl::ExecutionOptions options;
+  options.machine_name = name;
+  options.environment = current_environment();
+  options.bindings = bound;
+  options.mocks = mocked;
+  AslObserver observer(stderr);
+  observer.run_started(run, definition.machine->states.size());
+  asl::ExecutionResult result = asl::run_state_machine(*definition.machine, *input, std::move(run),
+                                                       options, folder, *recorder, observer);
+  if (!store)
+    folder.write_file("summary.json", render_asl_summary(result.run, result.states) + "\n");
+  observer.run_finished(result.run);
+  if (request.json) {
+    write_asl_summary(result.run, result.states, [](std::string_view piece) {
+      std::fwrite(piece.data(), 1, piece.size(), stdout);
+    });
+    write(stdout, "\n");
+  }
+  if (!request.output.empty()) {
+    std::string text =
+        result.run.output.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    if (request.output == "-") {
+      write(stdout, text);
+    } else {
+      std::ofstream out(request.output, std::ios::binary);
+      if (!(out << text)) throw Error("cannot write the run output to '" + request.output + "'");
+    }
+  }
+  return exit_code_for(result.run);
+}
+
+}  // namespace flowrun::cli

@@ -1,0 +1,555 @@
+#include "core/asl/execution.hpp"
+
+#include <fmt/format.h>
+
+#include "core/asl/data_flow.hpp"
+#include "core/expr/dates.hpp"
+#include "core/util/error.hpp"
+
+namespace flowrun::asl {
+namespace {
+
+using nlohmann::json;
+
+std::string_view entered_name(StateType type) {
+  switch (type) {
+    case StateType::Task:
+      return "TaskStateEntered";
+    case StateType::Pass:
+      return "PassStateEntered";
+    case StateType::Choice:
+      return "ChoiceStateEntered";
+    case StateType::Wait:
+      return "WaitStateEntered";
+    case StateType::Succeed:
+      return "SucceedStateEntered";
+    case StateType::Fail:
+      return "FailStateEntered";
+    case StateType::Parallel:
+      return "ParallelStateEntered";
+    case StateType::Map:
+      return "MapStateEntered";
+  }
+  return "StateEntered";
+}
+
+std::string_view exited_name(StateType type) {
+  switch (type) {
+    case StateType::Task:
+      return "TaskStateExited";
+    case StateType::Pass:
+      return "PassStateExited";
+    case StateType::Choice:
+      return "ChoiceStateExited";
+    case StateType::Wait:
+      return "WaitStateExited";
+    case StateType::Succeed:
+      return "SucceedStateExited";
+    case StateType::Fail:
+      return "FailStateExited";
+    case StateType::Parallel:
+      return "ParallelStateExited";
+    case StateType::Map:
+      return "MapStateExited";
+  }
+  return "StateExited";
+}
+
+bool has_any(const json& definition, std::initializer_list<const char*> fields) {
+  for (const char* field : fields) {
+    if (definition.contains(field)) return true;
+  }
+  return false;
+}
+
+// Pass, Choice, Succeed and Fail are too many and too fast to show one by one.
+bool is_shown(const State* state) {
+  StateType type = *state->type;
+  return type == StateType::Task || type == StateType::Wait || type == StateType::Parallel ||
+         type == StateType::Map;
+}
+
+}  // namespace
+
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string error_detail(const std::string& error, const std::string& cause) {
+  return dump(json{{"error", error}, {"cause", cause}});
+}
+
+Execution::Execution(const StateMachine& machine, RunState run, const ExecutionOptions& options,
+                     const RunFolder& folder, ExecutionRecorder& recorder,
+                     ExecutionObserver& observer)
+    : machine_(machine),
+      options_(options),
+      folder_(folder),
+      recorder_(recorder),
+      observer_(observer),
+      run_(std::move(run)),
+      spawner_(loop_.original_mask()),
+      resolver_("") {
+  std::string path_value;
+  for (const std::string& entry : options_.environment) {
+    if (entry.rfind("PATH=", 0) == 0) path_value = entry.substr(5);
+  }
+  resolver_ = ProgramResolver(path_value.empty() ? "/usr/local/bin:/usr/bin:/bin" : path_value);
+  rng_.seed(options_.seed ? options_.seed : std::random_device{}());
+  const std::string& name = options_.machine_name.empty() ? run_.workflow : options_.machine_name;
+  std::string machine_arn = "arn:aws:states:local:000000000000:stateMachine:" + name;
+  context_ = {{"Execution",
+               {{"Id", "arn:aws:states:local:000000000000:execution:" + name + ":" + run_.run_id},
+                {"Name", run_.run_id},
+                {"RoleArn", "arn:aws:iam::000000000000:role/flowrun-local"},
+                {"RedriveCount", 0}}},
+              {"StateMachine", {{"Id", machine_arn}, {"Name", name}}},
+              {"State", {{"Name", ""}, {"EnteredTime", ""}, {"RetryCount", 0}}}};
+  // Pointers into the State object stay valid: its keys never change after this.
+  json& state = context_["State"];
+  context_state_name_ = &state["Name"];
+  context_entered_time_ = &state["EnteredTime"];
+  context_retry_count_ = &state["RetryCount"];
+}
+
+ExecutionResult Execution::run(const json& input) {
+  run_.status = RunStatus::Running;
+  if (run_.started_ms == 0) run_.started_ms = now_epoch_ms();
+  context_["Execution"]["Input"] = input;
+  context_["Execution"]["StartTime"] = format_timestamp(run_.started_ms);
+  recorder_.execution_started(run_);
+  Frame& root = frames_.emplace_back();
+  root.machine = &machine_;
+  root.state = machine_.find(machine_.start_at);
+  root.input = input;
+  root.input_text = dump(input);
+  push_event("ExecutionStarted", nullptr,
+             "{\"input\":" + root.input_text +
+                 ",\"roleArn\":" + context_["Execution"]["RoleArn"].dump() + "}");
+  if (machine_.timeout_seconds) {
+    timers_.push(
+        {monotonic_ns() + *machine_.timeout_seconds * 1000000000, 0, 0, TimerKind::RunTimeout, 0});
+  }
+  if (!root.state) {
+    root.error = "States.Runtime";
+    root.cause = "StartAt names no state: '" + machine_.start_at + "'";
+    end_frame(0, FrameStatus::Failed);
+  } else {
+    ready_.push_back(0);
+  }
+  while (!finished_) {
+    for (std::size_t head = 0; head < ready_.size() && !finished_; ++head) advance(ready_[head]);
+    ready_.clear();
+    if (!finished_) wait_for_events();
+  }
+  finish_run();
+  return ExecutionResult{std::move(run_), std::move(states_)};
+}
+
+void Execution::advance(std::uint32_t id) {
+  while (!finished_ && frames_[id].status == FrameStatus::Ready) {
+    Frame& frame = frames_[id];
+    if (!frame.entered) enter_state(frame);
+    run_state(id);
+  }
+}
+
+const Execution::StateInfo& Execution::info(const Frame& frame) {
+  const State* state = frame.state;
+  auto found = infos_.find(state);
+  if (found != infos_.end()) return found->second;
+  StateInfo info;
+  if (state->next.is_set()) info.next = frame.machine->find(state->next.name);
+  StateType type = *state->type;
+  info.entered = entered_name(type);
+  info.exited = exited_name(type);
+  info.terminal = state->end || type == StateType::Succeed;
+  const json& definition = state->definition;
+  bool data_fields = has_any(definition, {"InputPath", "Parameters", "Result", "ResultPath",
+                                          "ResultSelector", "OutputPath"});
+  info.identity = (type == StateType::Pass || type == StateType::Succeed) && !data_fields;
+  info.plain_choice = type == StateType::Choice && !data_fields;
+  return infos_.emplace(state, info).first->second;
+}
+
+void Execution::enter_state(Frame& frame) {
+  frame.entered = true;
+  frame.retries.assign(frame.state->retriers.size(), 0);
+  frame.retry_count = 0;
+  frame.attempt = 0;
+  frame.entered_ms = now_epoch_ms();
+  frame.step = open_step(frame);
+  if (frame.input_text.empty()) frame.input_text = dump(frame.input);
+  push_event(info(frame).entered, &frame, "{\"input\":" + frame.input_text + "}");
+}
+
+void Execution::run_state(std::uint32_t id) {
+  Frame& frame = frames_[id];
+  try {
+    switch (*frame.state->type) {
+      case StateType::Pass:
+        return run_pass(id);
+      case StateType::Choice:
+        return run_choice(id);
+      case StateType::Succeed:
+        return run_succeed(id);
+      case StateType::Fail:
+        return run_fail(id);
+      case StateType::Wait:
+        return run_wait(id);
+      case StateType::Task:
+        return run_task(id);
+      case StateType::Parallel:
+        return run_parallel(id);
+      case StateType::Map:
+        return run_map(id);
+    }
+  } catch (const AslError& error) {
+    context_.erase("Task");
+    context_.erase("Map");
+    fail_state(id, error.error(), error.cause());
+  }
+}
+
+void Execution::prepare_context(const Frame& frame) {
+  *context_state_name_ = frame.state->name;
+  if (frame.entered_ms != entered_time_ms_) {
+    entered_time_ms_ = frame.entered_ms;
+    *context_entered_time_ = format_timestamp(frame.entered_ms);
+  }
+  *context_retry_count_ = frame.retry_count;
+}
+
+void Execution::run_pass(std::uint32_t id) {
+  Frame& frame = frames_[id];
+  if (info(frame).identity) return exit_state(id, std::move(frame.input));
+  prepare_context(frame);
+  const json& definition = frame.state->definition;
+  auto result = definition.find("Result");
+  json output = result != definition.end()
+                    ? state_output(definition, frame.input, *result, context_)
+                    : state_output(definition, frame.input,
+                                   effective_input(definition, frame.input, context_), context_);
+  exit_state(id, std::move(output));
+}
+
+void Execution::run_choice(std::uint32_t id) {
+  Frame& frame = frames_[id];
+  prepare_context(frame);
+  const json& definition = frame.state->definition;
+  bool plain = info(frame).plain_choice;
+  json input = plain ? json() : effective_input(definition, frame.input, context_);
+  std::string next = choose_next(definition, plain ? frame.input : input, context_);
+  const State* target = frame.machine->find(next);
+  if (!target) throw AslError("States.Runtime", "Choice state names no state: '" + next + "'");
+  if (plain) return exit_state(id, std::move(frame.input), target);
+  exit_state(id, state_output(definition, frame.input, input, context_), target);
+}
+
+void Execution::run_succeed(std::uint32_t id) {
+  Frame& frame = frames_[id];
+  if (info(frame).identity) return exit_state(id, std::move(frame.input));
+  prepare_context(frame);
+  const json& definition = frame.state->definition;
+  exit_state(id, state_output(definition, frame.input,
+                              effective_input(definition, frame.input, context_), context_));
+}
+
+// Error and Cause of a Fail state: a literal, or a path / intrinsic on the state's input.
+void Execution::run_fail(std::uint32_t id) {
+  Frame& frame = frames_[id];
+  prepare_context(frame);
+  const json& definition = frame.state->definition;
+  auto read = [&](const char* field, const char* path_field) -> std::string {
+    if (auto literal = definition.find(field); literal != definition.end()) {
+      return literal->is_string() ? literal->get<std::string>() : dump(*literal);
+    }
+    auto path = definition.find(path_field);
+    if (path == definition.end()) return "";
+    json value = evaluate_payload_template(json{{"v.$", *path}}, frame.input, context_)["v"];
+    if (!value.is_string()) {
+      throw AslError("States.Runtime", fmt::format("{} of Fail state '{}' must select a string",
+                                                   path_field, frame.state->name));
+    }
+    return value.get<std::string>();
+  };
+  std::string error = read("Error", "ErrorPath");
+  std::string cause = read("Cause", "CausePath");
+  StateRun& step = states_[frame.step];
+  step.error = error;
+  step.cause = cause;
+  close_step(frame, StepStatus::Failed);
+  frame.error = std::move(error);
+  frame.cause = std::move(cause);
+  end_frame(id, FrameStatus::Failed);
+}
+
+// Wait: a timer of the loop, never a sleeping thread.
+void Execution::run_wait(std::uint32_t id) {
+  Frame& frame = frames_[id];
+  prepare_context(frame);
+  const json& definition = frame.state->definition;
+  json input = effective_input(definition, frame.input, context_);
+  std::int64_t now_ms = now_epoch_ms();
+  std::int64_t due_ms = now_ms;
+  auto seconds_of = [&](const json& value, const char* field) {
+    if (!value.is_number() || value.get<double>() < 0 ||
+        value.get<double>() != static_cast<double>(value.get<std::int64_t>())) {
+      throw AslError("States.Runtime", fmt::format("{} of Wait state '{}' must be a non-negative "
+                                                   "integer, got {}",
+                                                   field, frame.state->name, dump(value)));
+    }
+    return now_ms + value.get<std::int64_t>() * 1000;
+  };
+  auto time_of = [&](const json& value, const char* field) {
+    std::optional<expr::DateValue> date;
+    if (value.is_string()) date = expr::parse_date(value.get<std::string>());
+    if (!date || date->date_only) {
+      throw AslError("States.Runtime", fmt::format("{} of Wait state '{}' must be an RFC 3339 "
+                                                   "timestamp, got {}",
+                                                   field, frame.state->name, dump(value)));
+    }
+    return date->seconds * 1000;
+  };
+  if (auto found = definition.find("Seconds"); found != definition.end()) {
+    due_ms = seconds_of(*found, "Seconds");
+  } else if (auto path = definition.find("SecondsPath"); path != definition.end()) {
+    due_ms =
+        seconds_of(select_reference(input, path->get<std::string>(), context_, "States.Runtime"),
+                   "SecondsPath");
+  } else if (auto stamp = definition.find("Timestamp"); stamp != definition.end()) {
+    due_ms = time_of(*stamp, "Timestamp");
+  } else if (auto stamp_path = definition.find("TimestampPath"); stamp_path != definition.end()) {
+    due_ms =
+        time_of(select_reference(input, stamp_path->get<std::string>(), context_, "States.Runtime"),
+                "TimestampPath");
+  }
+  frame.output = state_output(definition, frame.input, input, context_);
+  frame.status = FrameStatus::Busy;
+  ++frame.generation;
+  std::int64_t delay_ns = std::max<std::int64_t>(0, due_ms - now_ms) * 1000000;
+  timers_.push({monotonic_ns() + delay_ns, id, frame.generation, TimerKind::Wait, 0});
+}
+
+// The state produced `output`: record it, then move to the next state or end the frame.
+void Execution::exit_state(std::uint32_t id, json output, const State* next) {
+  Frame& frame = frames_[id];
+  std::string text = dump(output);
+  if (text.size() > options_.max_payload_bytes) {
+    return fail_state(id, "States.DataLimitExceeded",
+                      fmt::format("the output of state '{}' is {} bytes, more than the {} bytes "
+                                  "a state may pass on",
+                                  frame.state->name, text.size(), options_.max_payload_bytes));
+  }
+  const StateInfo& state_info = info(frame);
+  push_event(state_info.exited, &frame, "{\"output\":" + text + "}");
+  close_step(frame, StepStatus::Succeeded);
+  if (!next && state_info.terminal) {
+    frame.output = std::move(output);
+    frame.input_text = std::move(text);
+    end_frame(id, FrameStatus::Succeeded);
+    return;
+  }
+  move_to(id, next ? next : state_info.next, std::move(output), std::move(text));
+}
+
+void Execution::move_to(std::uint32_t id, const State* next, json input, std::string text) {
+  Frame& frame = frames_[id];
+  if (!next) {
+    frame.error = "States.Runtime";
+    frame.cause = "state '" + frame.state->name + "' has no next state";
+    end_frame(id, FrameStatus::Failed);
+    return;
+  }
+  frame.state = next;
+  frame.input = std::move(input);
+  frame.input_text = std::move(text);
+  frame.entered = false;
+  frame.status = FrameStatus::Ready;
+  ++frame.generation;
+}
+
+void Execution::complete_state(std::uint32_t id, const json& result) {
+  Frame& frame = frames_[id];
+  try {
+    prepare_context(frame);
+    exit_state(id, state_output(frame.state->definition, frame.input, result, context_));
+  } catch (const AslError& error) {
+    fail_state(id, error.error(), error.cause());
+  }
+  if (frames_[id].status == FrameStatus::Ready) ready_.push_back(id);
+}
+
+void Execution::end_frame(std::uint32_t id, FrameStatus status) {
+  Frame& frame = frames_[id];
+  frame.status = status;
+  ++frame.generation;
+  if (frame.parent != kNone) return child_ended(id);
+  if (finished_) return;
+  run_.ended_ms = now_epoch_ms();
+  if (status == FrameStatus::Succeeded) {
+    run_.status = RunStatus::Succeeded;
+    run_.output = std::move(frame.output);
+    push_event("ExecutionSucceeded", nullptr, "{\"output\":" + frame.input_text + "}");
+  } else {
+    run_.status = RunStatus::Failed;
+    run_.output = nullptr;
+    run_.error = frame.error;
+    run_.cause = frame.cause;
+    push_event("ExecutionFailed", nullptr, error_detail(frame.error, frame.cause));
+  }
+  finished_ = true;
+}
+
+std::size_t Execution::open_step(Frame& frame) {
+  StateRun& step = states_.emplace_back();
+  step.state = frame.state;
+  step.item_index = frame.item_index;
+  step.started_ms = frame.entered_ms;
+  if (is_shown(frame.state)) observer_.state_started(step);
+  return states_.size() - 1;
+}
+
+void Execution::close_step(Frame& frame, StepStatus status) {
+  StateRun& step = states_[frame.step];
+  step.status = status;
+  step.ended_ms = now_epoch_ms();
+  if (is_shown(frame.state)) observer_.state_finished(step);
+}
+
+void Execution::push_event(std::string_view type, const Frame* frame, std::string detail,
+                           int attempt) {
+  HistoryEvent event;
+  event.at_ms = now_epoch_ms();
+  event.type = type;
+  if (frame) event.state = frame->state->name;
+  event.attempt = attempt;
+  event.detail = std::move(detail);
+  recorder_.event(std::move(event));
+}
+
+void Execution::wait_for_events() {
+  observer_.before_wait();
+  std::int64_t timeout_ns = -1;
+  if (!timers_.empty())
+    timeout_ns = std::max<std::int64_t>(0, timers_.top().due_ns - monotonic_ns());
+  std::int64_t flush_ms = recorder_.flush();
+  if (flush_ms >= 0 && (timeout_ns < 0 || flush_ms * 1000000 < timeout_ns)) {
+    timeout_ns = flush_ms * 1000000;
+  }
+  pollfds_.clear();
+  loop_.wait(pollfds_, timeout_ns, wake_);
+  if (wake_.child_exited) reap_children();
+  for (int signal : wake_.stop_signals) {
+    if (finished_) {
+      for (TaskProcess& process : processes_) signal_group(process.pid, SIGKILL);
+      continue;
+    }
+    observer_.execution_stopping(signal);
+    run_.stop_signal = signal;
+    stop_execution(RunStatus::Cancelled, "", "");
+  }
+  fire_timers();
+}
+
+void Execution::fire_timers() {
+  std::int64_t now = monotonic_ns();
+  while (!timers_.empty() && timers_.top().due_ns <= now) {
+    Timer timer = timers_.top();
+    timers_.pop();
+    if (timer.kind == TimerKind::RunTimeout) {
+      if (!finished_) {
+        stop_execution(RunStatus::TimedOut, "States.Timeout",
+                       fmt::format("the execution timed out after {} seconds (TimeoutSeconds)",
+                                   *machine_.timeout_seconds));
+      }
+      continue;
+    }
+    if (timer.kind == TimerKind::KillGrace) {
+      for (const TaskProcess& process : processes_) {
+        if (process.pid == timer.pid) signal_group(process.pid, SIGKILL);
+      }
+      continue;
+    }
+    if (finished_ || frames_[timer.frame].generation != timer.generation) continue;
+    Frame& frame = frames_[timer.frame];
+    switch (timer.kind) {
+      case TimerKind::Wait:
+        exit_state(timer.frame, std::move(frame.output));
+        if (frames_[timer.frame].status == FrameStatus::Ready) ready_.push_back(timer.frame);
+        break;
+      case TimerKind::Retry:
+        frame.status = FrameStatus::Ready;
+        ready_.push_back(timer.frame);
+        break;
+      case TimerKind::TaskTimeout:
+      case TimerKind::Heartbeat:
+        task_timer_fired(timer.frame, timer.kind == TimerKind::Heartbeat);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+// Stops everything still running; the run ends as `status` (cancelled or timed out).
+void Execution::stop_execution(RunStatus status, std::string error, std::string cause) {
+  abort_frame(0);
+  run_.status = status;
+  run_.ended_ms = now_epoch_ms();
+  run_.output = nullptr;
+  if (status == RunStatus::TimedOut) {
+    run_.error = error;
+    run_.cause = cause;
+    push_event("ExecutionTimedOut", nullptr, error_detail(error, cause));
+  } else {
+    push_event("ExecutionAborted", nullptr,
+               fmt::format("{{\"cause\":\"stopped by {}\"}}", signal_name(run_.stop_signal)));
+  }
+  finished_ = true;
+}
+
+// Nothing may outlive the run: stop what still runs and wait for it (SIGKILL after grace).
+void Execution::finish_run() {
+  for (TaskProcess& process : processes_) {
+    if (!process.terminated) terminate(process);
+  }
+  while (!processes_.empty()) wait_for_events();
+  if (run_.ended_ms == 0) run_.ended_ms = now_epoch_ms();
+  recorder_.execution_finished(run_, states_);
+}
+
+ExecutionResult run_state_machine(const StateMachine& machine, const json& input, RunState run,
+                                  const ExecutionOptions& options, const RunFolder& folder,
+                                  ExecutionRecorder& recorder, ExecutionObserver& observer) {
+  Execution execution(machine, std::move(run), options, folder, recorder, observer);
+  return execution.run(input);
+}
+
+}  // namespace flowrun::asl
+
+namespace flowrun::asl {
+namespace {
+
+void collect_unbound(const StateMachine& machine, const Bindings* bindings,
+                     const MockTestCase* mocks, std::vector<UnboundTask>& out) {
+  for (const State& state : machine.states) {
+    if (state.type == StateType::Task && !(mocks && mocks->mocks(state.name)) &&
+        !(bindings && bindings->find(state.resource))) {
+      out.push_back(UnboundTask{&state, state.resource});
+    }
+    for (const StateMachine& branch : state.branches) collect_unbound(branch, bindings, mocks, out);
+    if (state.iterator) collect_unbound(*state.iterator, bindings, mocks, out);
+  }
+}
+
+}  // namespace
+
+std::vector<UnboundTask> find_unbound_tasks(const StateMachine& machine, const Bindings* bindings,
+                                            const MockTestCase* mocks) {
+  std::vector<UnboundTask> out;
+  collect_unbound(machine, bindings, mocks, out);
+  return out;
+}
+
+}  // namespace flowrun::asl

@@ -1,0 +1,204 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <queue>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/asl/interpreter.hpp"
+#include "core/engine/event_loop.hpp"
+#include "core/exec/command.hpp"
+#include "core/exec/environment.hpp"
+#include "core/exec/spawn.hpp"
+
+namespace flowrun::asl {
+
+/// JSON text of `value` (invalid UTF-8 replaced, never throws).
+std::string dump(const nlohmann::json& value);
+/// `{"error": ..., "cause": ...}` as JSON text, for history events.
+std::string error_detail(const std::string& error, const std::string& cause);
+
+/// The driver behind run_state_machine: one per execution, single-threaded. Every running
+/// branch (the top level, a Parallel branch, a Map iteration) is a Frame; pure-data states
+/// advance a frame synchronously, Task/Wait/Parallel/Map park it until the loop wakes it.
+class Execution {
+ public:
+  Execution(const StateMachine& machine, RunState run, const ExecutionOptions& options,
+            const RunFolder& folder, ExecutionRecorder& recorder, ExecutionObserver& observer);
+  ExecutionResult run(const nlohmann::json& input);
+
+ private:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  enum class FrameStatus : std::uint8_t { Ready, Busy, Succeeded, Failed, Aborted };
+  enum class TimerKind : std::uint8_t {
+    Wait,
+    Retry,
+    TaskTimeout,
+    Heartbeat,
+    KillGrace,
+    RunTimeout
+  };
+
+  // What a Parallel or Map state waits for: its child frames.
+  struct Fanout {
+    bool is_map = false;
+    std::vector<nlohmann::json> inputs;  // per child, not yet started (Map)
+    nlohmann::json results = nlohmann::json::array();
+    std::vector<std::uint32_t> children;
+    std::size_t next = 0;  // next child to start
+    std::size_t running = 0;
+    std::size_t finished = 0;
+    std::size_t failed = 0;
+    std::size_t limit = 0;  // 0: no limit
+    bool has_tolerance = false;
+    double tolerated_count = 0;
+    double tolerated_percentage = 0;
+    bool failing = false;  // a child failed: the state fails once the others stopped
+  };
+
+  struct Frame {
+    const StateMachine* machine = nullptr;
+    const State* state = nullptr;
+    nlohmann::json input;    // raw input of `state`
+    std::string input_text;  // its JSON text when known (the last state's output)
+    std::uint32_t parent = kNone;
+    std::uint32_t slot = 0;  // index among the parent's children
+    std::int64_t item_index = -1;
+    FrameStatus status = FrameStatus::Ready;
+    bool entered = false;          // `state` was entered (a retry runs it again, not re-enters)
+    std::uint32_t generation = 0;  // bumped when the frame moves on: stale timers are ignored
+    std::size_t step = 0;          // index in states_ of the current state execution
+    std::vector<int> retries;      // per retrier of the current state
+    int retry_count = 0;
+    int attempt = 0;  // Task attempt within the current state execution
+    std::int64_t entered_ms = 0;
+    nlohmann::json output;
+    std::string error;
+    std::string cause;
+    std::unique_ptr<Fanout> fanout;
+    std::string token;                             // a Task token while one is outstanding
+    bool waiting_token = false;                    // the callback action ended; the token decides
+    std::shared_ptr<const std::string> item_text;  // the Map item (FLOWRUN_ITEM)
+  };
+
+  struct TaskProcess {
+    pid_t pid = -1;
+    std::uint32_t frame = 0;
+    std::uint32_t generation = 0;
+    int attempt = 0;
+    std::int64_t started_ns = 0;
+    bool timed_out = false;
+    bool heartbeat_timed_out = false;
+    bool stopped = false;     // its frame was aborted: the result is ignored
+    bool terminated = false;  // SIGTERM sent
+    bool callback = false;
+    std::string stdout_path;
+    std::string log_path;
+  };
+
+  struct Timer {
+    std::int64_t due_ns = 0;
+    std::uint32_t frame = 0;
+    std::uint32_t generation = 0;
+    TimerKind kind = TimerKind::Wait;
+    pid_t pid = 0;
+    bool operator>(const Timer& other) const { return due_ns > other.due_ns; }
+  };
+
+  // Facts of a state computed once: its successor and the names of its events.
+  struct StateInfo {
+    const State* next = nullptr;
+    bool terminal = false;      // End, or a Succeed state
+    bool identity = false;      // a Pass/Succeed with no data fields: output = input
+    bool plain_choice = false;  // a Choice without InputPath/OutputPath
+    std::string_view entered;
+    std::string_view exited;
+  };
+
+  // execution.cpp: the loop, frames, transitions and pure states
+  void advance(std::uint32_t id);
+  void enter_state(Frame& frame);
+  void run_state(std::uint32_t id);
+  void run_pass(std::uint32_t id);
+  void run_choice(std::uint32_t id);
+  void run_succeed(std::uint32_t id);
+  void run_fail(std::uint32_t id);
+  void run_wait(std::uint32_t id);
+  void complete_state(std::uint32_t id, const nlohmann::json& result);
+  void exit_state(std::uint32_t id, nlohmann::json output, const State* next = nullptr);
+  void move_to(std::uint32_t id, const State* next, nlohmann::json input, std::string text);
+  void end_frame(std::uint32_t id, FrameStatus status);
+  void prepare_context(const Frame& frame);
+  const StateInfo& info(const Frame& frame);
+  void wait_for_events();
+  void fire_timers();
+  void stop_execution(RunStatus status, std::string error, std::string cause);
+  void finish_run();
+  void push_event(std::string_view type, const Frame* frame, std::string detail, int attempt = 0);
+  std::size_t open_step(Frame& frame);
+  void close_step(Frame& frame, StepStatus status);
+
+  // execution_errors.cpp: Retry and Catch
+  void fail_state(std::uint32_t id, std::string error, std::string cause);
+  bool try_retry(std::uint32_t id, const std::string& error);
+  bool try_catch(std::uint32_t id, const std::string& error, const std::string& cause);
+
+  // execution_tasks.cpp: Task states
+  void run_task(std::uint32_t id);
+  void spawn_task(std::uint32_t id, const TaskAction& action, const std::string& input_text,
+                  std::int64_t number);
+  void reap_children();
+  void end_task_process(TaskProcess process, ExitStatus exit);
+  void task_succeeded(std::uint32_t id, nlohmann::json result);
+  void task_failed(std::uint32_t id, std::string error, std::string cause);
+  void task_timer_fired(std::uint32_t id, bool heartbeat);
+  void terminate(TaskProcess& process);
+  std::string make_token();
+  std::int64_t task_seconds(const Frame& frame, const char* field, const char* path_field);
+  EnvironmentBuilder& environment_for(const TaskAction& action);
+
+  // execution_fanout.cpp: Parallel and Map
+  void run_parallel(std::uint32_t id);
+  void run_map(std::uint32_t id);
+  void start_children(std::uint32_t id);
+  void child_ended(std::uint32_t child);
+  void fanout_done(std::uint32_t id);
+  void abort_frame(std::uint32_t id);
+
+  const StateMachine& machine_;
+  const ExecutionOptions& options_;
+  const RunFolder& folder_;
+  ExecutionRecorder& recorder_;
+  ExecutionObserver& observer_;
+  RunState run_;
+  std::vector<StateRun> states_;
+  std::deque<Frame> frames_;
+  std::vector<std::uint32_t> ready_;
+  std::vector<TaskProcess> processes_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::unordered_map<const State*, StateInfo> infos_;
+  std::unordered_map<std::string, int> invocations_;  // per state name, over the execution
+  std::unordered_map<const TaskAction*, std::unique_ptr<EnvironmentBuilder>> environments_;
+  nlohmann::json context_;
+  nlohmann::json* context_state_name_ = nullptr;
+  nlohmann::json* context_entered_time_ = nullptr;
+  nlohmann::json* context_retry_count_ = nullptr;
+  std::int64_t entered_time_ms_ = -1;  // the ms context_entered_time_ was formatted for
+  bool finished_ = false;
+  std::uint64_t token_count_ = 0;
+  std::mt19937_64 rng_;
+
+  EventLoop loop_;
+  Spawner spawner_;
+  ProgramResolver resolver_;
+  std::vector<pollfd> pollfds_;
+  WakeUp wake_;
+};
+
+}  // namespace flowrun::asl

@@ -1,0 +1,118 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/asl/data_flow.hpp"
+#include "core/asl/execution.hpp"
+
+namespace flowrun::asl {
+namespace {
+
+using nlohmann::json;
+
+// The matching rules of ErrorEquals. States.Runtime is never retried nor caught (it always
+// fails the execution); States.ALL matches every error but States.DataLimitExceeded, which
+// only its own name catches; States.TaskFailed matches every error but States.Timeout.
+bool error_matches(const std::vector<std::string>& names, const std::string& error) {
+  if (error == "States.Runtime") return false;
+  for (const std::string& name : names) {
+    if (name == error) return true;
+    if (error == "States.DataLimitExceeded") continue;
+    if (name == "States.ALL") return true;
+    if (name == "States.TaskFailed" && error != "States.Timeout") return true;
+  }
+  return false;
+}
+
+bool handles_errors(const State* state) {
+  StateType type = *state->type;
+  return type == StateType::Task || type == StateType::Parallel || type == StateType::Map;
+}
+
+double number_field(const json& object, const char* key, double fallback) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_number() ? found->get<double>() : fallback;
+}
+
+}  // namespace
+
+// The state failed with `error`: its Retry first, then its Catch, else the frame fails.
+void Execution::fail_state(std::uint32_t id, std::string error, std::string cause) {
+  Frame& frame = frames_[id];
+  if (handles_errors(frame.state)) {
+    if (try_retry(id, error)) return;
+    if (try_catch(id, error, cause)) return;
+  }
+  StateRun& step = states_[frame.step];
+  step.error = error;
+  step.cause = cause;
+  bool timed_out = error == "States.Timeout" || error == "States.HeartbeatTimeout";
+  close_step(frame, timed_out ? StepStatus::TimedOut : StepStatus::Failed);
+  frame.error = std::move(error);
+  frame.cause = std::move(cause);
+  end_frame(id, FrameStatus::Failed);
+}
+
+bool Execution::try_retry(std::uint32_t id, const std::string& error) {
+  Frame& frame = frames_[id];
+  const std::vector<Retrier>& retriers = frame.state->retriers;
+  for (std::size_t i = 0; i < retriers.size(); ++i) {
+    if (!error_matches(retriers[i].error_equals, error)) continue;
+    // The first matching retrier decides, also when it has no attempts left.
+    if (frame.retries[i] >= retriers[i].max_attempts) return false;
+    const json& definition = frame.state->definition["Retry"][i];
+    double delay = retriers[i].interval_seconds *
+                   std::pow(retriers[i].backoff_rate, static_cast<double>(frame.retries[i]));
+    if (auto max_delay = definition.find("MaxDelaySeconds"); max_delay != definition.end()) {
+      delay = std::min(delay, number_field(definition, "MaxDelaySeconds", delay));
+    }
+    if (definition.value("JitterStrategy", std::string("NONE")) == "FULL") {
+      delay = std::uniform_real_distribution<double>(0, delay)(rng_);
+    }
+    ++frame.retries[i];
+    ++frame.retry_count;
+    auto delay_ms = static_cast<std::int64_t>(std::llround(delay * 1000));
+    observer_.task_retrying(states_[frame.step], error, delay_ms);
+    frame.status = FrameStatus::Busy;
+    ++frame.generation;
+    timers_.push({monotonic_ns() + delay_ms * 1000000, id, frame.generation, TimerKind::Retry, 0});
+    return true;
+  }
+  return false;
+}
+
+bool Execution::try_catch(std::uint32_t id, const std::string& error, const std::string& cause) {
+  Frame& frame = frames_[id];
+  const std::vector<Catcher>& catchers = frame.state->catchers;
+  for (std::size_t i = 0; i < catchers.size(); ++i) {
+    if (!error_matches(catchers[i].error_equals, error)) continue;
+    const State* target = frame.machine->find(catchers[i].next.name);
+    json output;
+    try {
+      output = catcher_output(frame.state->definition["Catch"][i], frame.input,
+                              json{{"Error", error}, {"Cause", cause}});
+    } catch (const AslError& failure) {
+      // A catcher whose ResultPath cannot be applied fails the state with that error.
+      StateRun& step = states_[frame.step];
+      step.error = failure.error();
+      step.cause = failure.cause();
+      close_step(frame, StepStatus::Failed);
+      frame.error = failure.error();
+      frame.cause = failure.cause();
+      end_frame(id, FrameStatus::Failed);
+      return true;
+    }
+    std::string text = output.dump(-1, ' ', false, json::error_handler_t::replace);
+    StateRun& step = states_[frame.step];
+    step.error = error;
+    step.cause = cause;
+    push_event(info(frame).exited, &frame, "{\"output\":" + text + "}");
+    close_step(frame, StepStatus::Failed);
+    move_to(id, target, std::move(output), std::move(text));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace flowrun::asl

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <vector>
+
+#include "core/asl/interpreter.hpp"
+#include "core/engine/run_state.hpp"
+#include "core/report/run_summary.hpp"
+
+namespace flowrun {
+
+/// Writes the run summary of an ASL execution (DESIGN.md's shape): `output` is the
+/// execution's output, `error`/`cause` its failure, and `steps` every state execution in
+/// the order it started, with `type`, and `item_index` inside a Map. Streams in pieces.
+void write_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states,
+                       const TextSink& sink);
+
+/// The same as one string.
+std::string render_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states);
+
+}  // namespace flowrun

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/asl/interpreter.hpp"
+#include "core/engine/run_folder.hpp"
+#include "core/store/database.hpp"
+
+namespace flowrun {
+
+/// Records an ASL execution in the SQLite history: every Step Functions event in `events`
+/// (type = the event name, step_id = the state, detail = its JSON), Task attempts in
+/// `attempts` (with their process group, so `cancel` can stop them), the run row at the end,
+/// and `summary.json` in the run folder. Changes are buffered in memory and committed in one
+/// transaction per kBatchMs at most, so a Pass chain costs no transaction per state. The
+/// run's row must exist (RunStore::claim_run). Throws flowrun::Error when the database fails.
+class SqliteExecutionRecorder : public asl::ExecutionRecorder {
+ public:
+  SqliteExecutionRecorder(Database& db, std::int64_t run_key, const RunFolder& folder);
+  ~SqliteExecutionRecorder() override;
+
+  void execution_started(const RunState& state) override;
+  void event(asl::HistoryEvent&& event) override;
+  void attempt_started(const asl::TaskAttempt& attempt) override;
+  void attempt_finished(const asl::TaskAttempt& attempt) override;
+  void execution_finished(const RunState& state, const std::vector<asl::StateRun>& states) override;
+  std::int64_t flush() override;
+
+  static constexpr std::int64_t kBatchMs = 20;
+
+ private:
+  struct AttemptWrite {
+    bool finished = false;
+    std::int64_t step = 0;
+    std::int64_t item_index = -1;
+    std::int64_t attempt = 0;
+    std::string state;
+    std::string status;
+    std::int64_t exit_code = -1;
+    std::int64_t at_ms = 0;
+    std::int64_t pgid = 0;
+    std::string log_path;
+  };
+
+  void commit();
+
+  Database& db_;
+  std::int64_t run_key_;
+  const RunFolder& folder_;
+  std::int64_t next_seq_ = 1;
+  std::int64_t last_commit_ns_ = 0;
+  std::vector<asl::HistoryEvent> events_;
+  std::vector<AttemptWrite> attempts_;
+  Statement insert_event_;
+  Statement insert_attempt_;
+  Statement finish_attempt_;
+};
+
+}  // namespace flowrun
