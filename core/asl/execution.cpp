@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/asl/data_flow.hpp"
-#include "core/expr/dates.hpp"
+#include "core/asl/timestamp.hpp"
 #include "core/util/error.hpp"
 
 namespace flowrun::asl {
@@ -266,7 +266,12 @@ void Execution::run_fail(std::uint32_t id) {
     }
     auto path = definition.find(path_field);
     if (path == definition.end()) return "";
-    json value = evaluate_payload_template(json{{"v.$", *path}}, frame.input, context_)["v"];
+    if (!path->is_string()) {
+      throw AslError("States.Runtime", fmt::format("{} of Fail state '{}' must be a path",
+                                                   path_field, frame.state->name));
+    }
+    json value =
+        evaluate_expression(path->get<std::string>(), frame.input, context_, "States.Runtime");
     if (!value.is_string()) {
       throw AslError("States.Runtime", fmt::format("{} of Fail state '{}' must select a string",
                                                    path_field, frame.state->name));
@@ -302,14 +307,14 @@ void Execution::run_wait(std::uint32_t id) {
     return now_ms + value.get<std::int64_t>() * 1000;
   };
   auto time_of = [&](const json& value, const char* field) {
-    std::optional<expr::DateValue> date;
-    if (value.is_string()) date = expr::parse_date(value.get<std::string>());
-    if (!date || date->date_only) {
+    std::optional<Timestamp> date;
+    if (value.is_string()) date = parse_timestamp(value.get<std::string>());
+    if (!date) {
       throw AslError("States.Runtime", fmt::format("{} of Wait state '{}' must be an RFC 3339 "
                                                    "timestamp, got {}",
                                                    field, frame.state->name, dump(value)));
     }
-    return date->seconds * 1000;
+    return date->seconds * 1000 + date->nanos / 1000000;
   };
   if (auto found = definition.find("Seconds"); found != definition.end()) {
     due_ms = seconds_of(*found, "Seconds");

@@ -28,38 +28,6 @@ std::optional<double> number_or_path(const json& definition, const char* field,
   return value.get<double>();
 }
 
-// ItemBatcher: groups item inputs into `{"BatchInput": ..., "Items": [...]}` objects.
-std::vector<json> make_batches(const json& batcher, std::vector<json> inputs, const json& input,
-                               const ContextObject& context, const std::string& state) {
-  std::optional<double> max_items =
-      number_or_path(batcher, "MaxItemsPerBatch", "MaxItemsPerBatchPath", input, context, state);
-  std::optional<double> max_bytes = number_or_path(
-      batcher, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", input, context, state);
-  json batch_input = batcher.contains("BatchInput") ? batcher["BatchInput"] : json();
-  std::vector<json> batches;
-  json current = json::array();
-  std::size_t bytes = 2;
-  auto flush = [&] {
-    if (current.empty()) return;
-    json batch = json::object();
-    if (!batch_input.is_null()) batch["BatchInput"] = batch_input;
-    batch["Items"] = std::move(current);
-    batches.push_back(std::move(batch));
-    current = json::array();
-    bytes = 2;
-  };
-  for (json& item : inputs) {
-    std::size_t size = dump(item).size() + 1;
-    bool full_items = max_items && *max_items > 0 && current.size() >= *max_items;
-    bool full_bytes = max_bytes && *max_bytes > 0 && !current.empty() && bytes + size > *max_bytes;
-    if (full_items || full_bytes) flush();
-    bytes += size;
-    current.push_back(std::move(item));
-  }
-  flush();
-  return batches;
-}
-
 }  // namespace
 
 void Execution::run_parallel(std::uint32_t id) {
@@ -95,7 +63,7 @@ void Execution::run_map(std::uint32_t id) {
       definition.contains("InputPath")
           ? effective_input(json{{"InputPath", definition["InputPath"]}}, frame.input, context_)
           : frame.input;
-  json items = map_items(definition, input, context_);
+  json items = map_items(definition, input, context_);  // already batched by ItemBatcher
   auto fanout = std::make_unique<Fanout>();
   fanout->is_map = true;
   fanout->inputs.reserve(items.size());
@@ -104,9 +72,6 @@ void Execution::run_map(std::uint32_t id) {
     fanout->inputs.push_back(map_item_input(definition, input, context_));
   }
   context_.erase("Map");
-  if (auto batcher = definition.find("ItemBatcher"); batcher != definition.end()) {
-    fanout->inputs = make_batches(*batcher, std::move(fanout->inputs), input, context_, name);
-  }
   std::optional<double> limit =
       number_or_path(definition, "MaxConcurrency", "MaxConcurrencyPath", input, context_, name);
   fanout->limit = limit ? static_cast<std::size_t>(*limit) : 0;
