@@ -2,6 +2,7 @@
 
 #include "core/engine/event_loop.hpp"
 #include "core/report/asl_summary.hpp"
+#include "core/store/event_batch.hpp"
 
 namespace flowrun {
 
@@ -10,9 +11,11 @@ SqliteExecutionRecorder::SqliteExecutionRecorder(Database& db, std::int64_t run_
     : db_(db),
       run_key_(run_key),
       folder_(folder),
+      // seq is taken inside the write transaction: other commands (task-success, cancel)
+      // append events to the same run.
       insert_event_(db,
-                    "INSERT INTO events (run, seq, at_ms, type, step_id, attempt, detail) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                    "INSERT INTO events (run, seq, at_ms, type, detail) VALUES (?1, "
+                    "(SELECT coalesce(max(seq), 0) + 1 FROM events WHERE run = ?1), ?2, ?3, ?4)"),
       insert_attempt_(db,
                       "INSERT OR REPLACE INTO attempts (run, idx, item_index, attempt, step_id, "
                       "status, started_ms, pgid, log_path) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -20,10 +23,7 @@ SqliteExecutionRecorder::SqliteExecutionRecorder(Database& db, std::int64_t run_
       finish_attempt_(db,
                       "UPDATE attempts SET status = ?5, exit_code = ?6, ended_ms = ?7 WHERE "
                       "run = ?1 AND idx = ?2 AND item_index = ?3 AND attempt = ?4") {
-  Statement last(db, "SELECT coalesce(max(seq), 0) FROM events WHERE run = ?1");
-  last.bind(1, run_key);
-  if (last.step()) next_seq_ = last.column_int(0) + 1;
-  events_.reserve(4096);
+  batch_.reserve(1 << 16);
 }
 
 SqliteExecutionRecorder::~SqliteExecutionRecorder() { db_.rollback(); }
@@ -36,7 +36,8 @@ void SqliteExecutionRecorder::execution_started(const RunState& state) {
 }
 
 void SqliteExecutionRecorder::event(asl::HistoryEvent&& event) {
-  events_.push_back(std::move(event));
+  if (batch_.empty()) batch_started_ms_ = event.at_ms;
+  append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.detail);
 }
 
 void SqliteExecutionRecorder::attempt_started(const asl::TaskAttempt& attempt) {
@@ -54,7 +55,7 @@ void SqliteExecutionRecorder::attempt_finished(const asl::TaskAttempt& attempt) 
 }
 
 std::int64_t SqliteExecutionRecorder::flush() {
-  if (events_.empty() && attempts_.empty()) return -1;
+  if (batch_.empty() && attempts_.empty()) return -1;
   std::int64_t waited_ms = (monotonic_ns() - last_commit_ns_) / 1000000;
   if (waited_ms < kBatchMs) return kBatchMs - waited_ms;
   commit();
@@ -63,21 +64,11 @@ std::int64_t SqliteExecutionRecorder::flush() {
 
 void SqliteExecutionRecorder::commit() {
   last_commit_ns_ = monotonic_ns();
-  if (events_.empty() && attempts_.empty()) return;
+  if (batch_.empty() && attempts_.empty()) return;
   Transaction transaction(db_);
-  for (const asl::HistoryEvent& event : events_) {
-    insert_event_.bind(1, run_key_).bind(2, next_seq_++).bind(3, event.at_ms).bind(4, event.type);
-    if (event.state.empty()) {
-      insert_event_.bind_null(5);
-    } else {
-      insert_event_.bind(5, event.state);
-    }
-    if (event.attempt > 0) {
-      insert_event_.bind(6, event.attempt);
-    } else {
-      insert_event_.bind_null(6);
-    }
-    insert_event_.bind(7, event.detail);
+  if (!batch_.empty()) {
+    insert_event_.bind(1, run_key_).bind(2, batch_started_ms_).bind(3, kEventBatchType);
+    insert_event_.bind(4, batch_);
     insert_event_.run();
   }
   for (const AttemptWrite& write : attempts_) {
@@ -94,7 +85,7 @@ void SqliteExecutionRecorder::commit() {
     }
   }
   transaction.commit();
-  events_.clear();
+  batch_.clear();
   attempts_.clear();
 }
 

@@ -10,8 +10,8 @@
 
 namespace flowrun {
 
-/// Records an ASL execution in the SQLite history: every Step Functions event in `events`
-/// (type = the event name, step_id = the state, detail = its JSON), Task attempts in
+/// Records an ASL execution in the SQLite history: the Step Functions events (name, state,
+/// attempt, JSON detail) in `events`, many to a row (event_batch.hpp), Task attempts in
 /// `attempts` (with their process group, so `cancel` can stop them), the run row at the end,
 /// and `summary.json` in the run folder. Changes are buffered in memory and committed in one
 /// transaction per kBatchMs at most, so a Pass chain costs no transaction per state. The
@@ -49,9 +49,9 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
   Database& db_;
   std::int64_t run_key_;
   const RunFolder& folder_;
-  std::int64_t next_seq_ = 1;
   std::int64_t last_commit_ns_ = 0;
-  std::vector<asl::HistoryEvent> events_;
+  std::string batch_;  // events since the last commit, as one EventBatch row
+  std::int64_t batch_started_ms_ = 0;
   std::vector<AttemptWrite> attempts_;
   Statement insert_event_;
   Statement insert_attempt_;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/engine/run_folder.hpp"
+#include "core/store/event_batch.hpp"
 #include "core/store/schema.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
@@ -294,7 +295,13 @@ std::vector<EventRow> RunStore::events_of(std::int64_t run_key) {
                   "ORDER BY seq");
   query.bind(1, run_key);
   std::vector<EventRow> events;
+  bool batched = false;
   while (query.step()) {
+    if (query.column_text(2) == kEventBatchType) {
+      expand_event_batch(query.column_text(5), events);
+      batched = true;
+      continue;
+    }
     EventRow event;
     event.seq = query.column_int(0);
     event.at_ms = query.column_int(1);
@@ -303,6 +310,11 @@ std::vector<EventRow> RunStore::events_of(std::int64_t run_key) {
     event.attempt = static_cast<int>(query.column_int(4));
     event.detail = query.column_text(5);
     events.push_back(std::move(event));
+  }
+  // Events inside batches get their place in the whole history as their number.
+  if (batched) {
+    for (std::size_t i = 0; i < events.size(); ++i)
+      events[i].seq = static_cast<std::int64_t>(i) + 1;
   }
   return events;
 }
