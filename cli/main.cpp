@@ -4,6 +4,7 @@
 #include "cli/cmd_graph.hpp"
 #include "cli/cmd_run.hpp"
 #include "cli/cmd_schema.hpp"
+#include "cli/cmd_task_token.hpp"
 #include "cli/cmd_validate.hpp"
 #include "cli/history_commands.hpp"
 #include "cli/terminal.hpp"
@@ -50,6 +51,7 @@ int parse_and_run(int argc, char** argv) {
   flowrun::cli::add_resume_command(app, exit_code);
   flowrun::cli::add_cancel_command(app, exit_code);
   flowrun::cli::add_prune_command(app, exit_code);
+  flowrun::cli::add_task_token_commands(app, exit_code);
   if (is_unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 #include "core/asl/execution.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "core/asl/data_flow.hpp"
 #include "core/asl/timestamp.hpp"
@@ -110,6 +111,10 @@ Execution::Execution(const StateMachine& machine, RunState run, const ExecutionO
   context_state_name_ = &state["Name"];
   context_entered_time_ = &state["EnteredTime"];
   context_retry_count_ = &state["RetryCount"];
+}
+
+Execution::~Execution() {
+  if (inotify_fd_ >= 0) close(inotify_fd_);
 }
 
 ExecutionResult Execution::run(const json& input) {
@@ -443,8 +448,15 @@ void Execution::wait_for_events() {
     timeout_ns = flush_ms * 1000000;
   }
   pollfds_.clear();
+  if (inotify_fd_ >= 0) pollfds_.push_back(pollfd{inotify_fd_, POLLIN, 0});
   loop_.wait(pollfds_, timeout_ns, wake_);
   if (wake_.child_exited) reap_children();
+  if (!pollfds_.empty() && (pollfds_[0].revents & POLLIN)) {
+    char buffer[4096];
+    while (read(inotify_fd_, buffer, sizeof buffer) > 0) {
+    }
+    read_token_answers();
+  }
   for (int signal : wake_.stop_signals) {
     if (finished_) {
       for (TaskProcess& process : processes_) signal_group(process.pid, SIGKILL);

@@ -31,6 +31,9 @@ class Execution {
  public:
   Execution(const StateMachine& machine, RunState run, const ExecutionOptions& options,
             const RunFolder& folder, ExecutionRecorder& recorder, ExecutionObserver& observer);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
   ExecutionResult run(const nlohmann::json& input);
 
  private:
@@ -84,6 +87,8 @@ class Execution {
     std::unique_ptr<Fanout> fanout;
     std::string token;                             // a Task token while one is outstanding
     bool waiting_token = false;                    // the callback action ended; the token decides
+    std::int64_t heartbeat_seconds = 0;
+    std::int64_t heartbeat_due_ns = 0;  // moved on by each heartbeat
     std::shared_ptr<const std::string> item_text;  // the Map item (FLOWRUN_ITEM)
   };
 
@@ -160,6 +165,10 @@ class Execution {
   void task_timer_fired(std::uint32_t id, bool heartbeat);
   void terminate(TaskProcess& process);
   std::string make_token();
+  void issue_token(std::uint32_t id);
+  void release_token(Frame& frame);
+  void watch_tokens();
+  void read_token_answers();
   std::int64_t task_seconds(const Frame& frame, const char* field, const char* path_field);
   EnvironmentBuilder& environment_for(const TaskAction& action);
 
@@ -191,6 +200,8 @@ class Execution {
   nlohmann::json* context_retry_count_ = nullptr;
   std::int64_t entered_time_ms_ = -1;  // the ms context_entered_time_ was formatted for
   bool finished_ = false;
+  int inotify_fd_ = -1;  // watches the run's tokens folder once a token was issued
+  std::unordered_map<std::string, std::uint32_t> tokens_;  // outstanding token -> frame
   std::uint64_t token_count_ = 0;
   std::mt19937_64 rng_;
 

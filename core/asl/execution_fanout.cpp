@@ -223,7 +223,7 @@ void Execution::abort_frame(std::uint32_t id) {
     push_event("MapIterationAborted", &frames_[frame.parent],
                fmt::format("{{\"index\":{}}}", frame.slot));
   }
-  frame.token.clear();
+  release_token(frame);
   frame.status = FrameStatus::Aborted;
   ++frame.generation;
 }

@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,7 +10,9 @@
 
 #include "core/asl/data_flow.hpp"
 #include "core/asl/execution.hpp"
+#include "core/asl/task_tokens.hpp"
 #include "core/exec/output_file.hpp"
+#include "core/util/error.hpp"
 
 namespace flowrun::asl {
 namespace {
@@ -66,8 +69,11 @@ void Execution::run_task(std::uint32_t id) {
   Frame& frame = frames_[id];
   prepare_context(frame);
   const std::string& resource = frame.state->resource;
-  const bool callback = resource.ends_with(kTokenSuffix);
-  if (callback) {
+  // A token for callbacks, and for heartbeats (`flowrun task-heartbeat $FLOWRUN_TASK_TOKEN`).
+  const json& definition = frame.state->definition;
+  if (resource.ends_with(kTokenSuffix) || definition.contains("HeartbeatSeconds") ||
+      definition.contains("HeartbeatSecondsPath")) {
+    release_token(frame);
     frame.token = make_token();
     context_["Task"] = {{"Token", frame.token}};
   }
@@ -188,10 +194,12 @@ void Execution::spawn_task(std::uint32_t id, const TaskAction& action,
     timers_.push({process.started_ns + timeout * 1000000000, id, frame.generation,
                   TimerKind::TaskTimeout, 0});
   }
+  frame.heartbeat_seconds = heartbeat;
   if (heartbeat > 0) {
-    timers_.push({process.started_ns + heartbeat * 1000000000, id, frame.generation,
-                  TimerKind::Heartbeat, 0});
+    frame.heartbeat_due_ns = process.started_ns + heartbeat * 1000000000;
+    timers_.push({frame.heartbeat_due_ns, id, frame.generation, TimerKind::Heartbeat, 0});
   }
+  if (!frame.token.empty()) issue_token(id);
 }
 
 // TimeoutSeconds / HeartbeatSeconds of the Task, a literal or a reference path into the
@@ -305,7 +313,7 @@ void Execution::end_task_process(TaskProcess process, ExitStatus exit) {
 
 void Execution::task_succeeded(std::uint32_t id, json result) {
   Frame& frame = frames_[id];
-  frame.token.clear();
+  release_token(frame);
   frame.waiting_token = false;
   states_[frame.step].error.clear();
   states_[frame.step].cause.clear();
@@ -315,7 +323,7 @@ void Execution::task_succeeded(std::uint32_t id, json result) {
 
 void Execution::task_failed(std::uint32_t id, std::string error, std::string cause) {
   Frame& frame = frames_[id];
-  frame.token.clear();
+  release_token(frame);
   frame.waiting_token = false;
   bool timed_out = error == "States.Timeout" || error == "States.HeartbeatTimeout";
   push_event(timed_out ? "TaskTimedOut" : "TaskFailed", &frame, error_detail(error, cause),
@@ -327,6 +335,7 @@ void Execution::task_failed(std::uint32_t id, std::string error, std::string cau
 
 void Execution::task_timer_fired(std::uint32_t id, bool heartbeat) {
   Frame& frame = frames_[id];
+  if (heartbeat && monotonic_ns() < frame.heartbeat_due_ns) return;  // a heartbeat came
   for (TaskProcess& process : processes_) {
     if (process.frame == id && process.generation == frame.generation && !process.stopped) {
       (heartbeat ? process.heartbeat_timed_out : process.timed_out) = true;
@@ -358,6 +367,61 @@ void Execution::terminate(TaskProcess& process) {
 std::string Execution::make_token() {
   std::uniform_int_distribution<std::uint64_t> random;
   return fmt::format("{}.{}.{:016x}", run_.run_id, ++token_count_, random(rng_));
+}
+
+}  // namespace flowrun::asl
+
+namespace flowrun::asl {
+
+void Execution::issue_token(std::uint32_t id) {
+  Frame& frame = frames_[id];
+  mark_token_issued(run_.run_dir, frame.token);
+  tokens_[frame.token] = id;
+  if (inotify_fd_ < 0) watch_tokens();
+}
+
+void Execution::release_token(Frame& frame) {
+  frame.waiting_token = false;
+  if (frame.token.empty()) return;
+  if (tokens_.erase(frame.token)) forget_token(run_.run_dir, frame.token);
+  frame.token.clear();
+}
+
+// Watches the tokens folder; answers written before the watch existed are read at once.
+void Execution::watch_tokens() {
+  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ < 0 ||
+      inotify_add_watch(inotify_fd_, tokens_dir(run_.run_dir).c_str(), IN_MOVED_TO) < 0) {
+    throw Error("cannot watch the task tokens of run " + run_.run_id + ": " + std::strerror(errno));
+  }
+  read_token_answers();
+}
+
+void Execution::read_token_answers() {
+  for (TokenAnswer& answer : take_token_answers(run_.run_dir)) {
+    auto found = tokens_.find(answer.token);
+    if (finished_ || found == tokens_.end()) continue;  // used, timed out or aborted
+    const std::uint32_t id = found->second;
+    Frame& frame = frames_[id];
+    if (frame.status != FrameStatus::Busy || frame.token != answer.token) continue;
+    if (answer.kind == TokenAnswer::Kind::Heartbeat) {
+      if (frame.heartbeat_seconds > 0) {
+        frame.heartbeat_due_ns = monotonic_ns() + frame.heartbeat_seconds * 1000000000;
+        timers_.push({frame.heartbeat_due_ns, id, frame.generation, TimerKind::Heartbeat, 0});
+      }
+      continue;
+    }
+    // The answer decides; an action still running is left to end on its own (ignored).
+    for (TaskProcess& process : processes_) {
+      if (process.frame == id && process.generation == frame.generation) process.stopped = true;
+    }
+    if (answer.kind == TokenAnswer::Kind::Success) {
+      task_succeeded(id, std::move(answer.output));
+    } else {
+      task_failed(id, std::move(answer.error), std::move(answer.cause));
+    }
+    if (frames_[id].status == FrameStatus::Ready) ready_.push_back(id);
+  }
 }
 
 }  // namespace flowrun::asl
