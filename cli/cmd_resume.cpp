@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli/cmd_run_asl.hpp"
 #include "cli/history_commands.hpp"
 #include "cli/history_support.hpp"
 #include "cli/state_dir.hpp"
@@ -99,6 +100,13 @@ int resume(const ResumeOptions& options) {
         fmt::format("run '{}' is still running (flowrun process {}); 'flowrun cancel {}' "
                     "stops it",
                     run.id, run.owner.pid, run.id));
+    return kExitUsage;
+  }
+  if (is_asl_run(run.run_dir)) {
+    print_error(
+        fmt::format("run '{}' ran an Amazon States Language file; resuming those is not "
+                    "supported by this build (run the file again with 'flowrun run')",
+                    run.id));
     return kExitUsage;
   }
   Workflow workflow = load_run_workflow(run);

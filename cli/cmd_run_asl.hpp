@@ -22,6 +22,9 @@ struct AslRunRequest {
   std::string state_machine;
 };
 
+/// True when the run folder `run_dir` holds the summary of an ASL run.
+bool is_asl_run(const std::string& run_dir);
+
 /// Runs the state machine of `definition` (already validated) and returns the exit code of
 /// DESIGN.md; problems with the request are printed and give 2.
 int run_asl_file(const AslRunRequest& request, const Definition& definition);

@@ -79,9 +79,40 @@ std::string render_text(const Workflow& workflow, const RunState& state) {
   return text;
 }
 
+// An ASL run keeps its whole summary in summary.json (its steps are state executions, not
+// the steps of a native workflow); the status is the history's (interrupted when orphaned).
+bool show_asl_status(const RunRow& run, bool json) {
+  std::ifstream file(run.run_dir + "/summary.json", std::ios::binary);
+  nlohmann::json summary = nlohmann::json::parse(file, nullptr, false);
+  if (summary.is_discarded() || summary.value("kind", "") != "asl") return false;
+  summary["status"] = to_string(effective_status(run));
+  if (json) {
+    write(stdout, summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    return true;
+  }
+  std::string text = fmt::format("run {} of '{}' (Amazon States Language): {}\n", run.id,
+                                 run.workflow, summary["status"].get<std::string>());
+  for (const nlohmann::json& step : summary["steps"]) {
+    std::string name = step["id"].get<std::string>();
+    if (step.contains("item_index")) name += fmt::format(" #{}", step["item_index"].get<int>());
+    text += fmt::format("  {:<30} {:<9} {}", name, step["type"].get<std::string>(),
+                        step["status"].get<std::string>());
+    if (step["error"].is_string()) text += ": " + step["error"].get<std::string>();
+    text += "\n";
+  }
+  if (summary["error"].is_string()) {
+    text += "error: " + summary["error"].get<std::string>();
+    if (summary["cause"].is_string()) text += ": " + summary["cause"].get<std::string>();
+    text += "\n";
+  }
+  write(stdout, text);
+  return true;
+}
+
 int show_status(const StatusOptions& options) {
   std::unique_ptr<RunStore> store = open_history(options.state_dir);
   RunRow run = store->resolve_run(options.run);
+  if (show_asl_status(run, options.json)) return 0;
   Workflow workflow = load_run_workflow(run);
   RunState state = load_run_state(*store, run, workflow);
   if (options.json) {

@@ -76,6 +76,15 @@ std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string wrap_json(std::string_view head, std::string_view body) {
+  std::string out;
+  out.reserve(head.size() + body.size() + 1);
+  out += head;
+  out += body;
+  out += '}';
+  return out;
+}
+
 std::string error_detail(const std::string& error, const std::string& cause) {
   return dump(json{{"error", error}, {"cause", cause}});
 }
@@ -185,7 +194,7 @@ void Execution::enter_state(Frame& frame) {
   frame.entered_ms = now_epoch_ms();
   frame.step = open_step(frame);
   if (frame.input_text.empty()) frame.input_text = dump(frame.input);
-  push_event(info(frame).entered, &frame, "{\"input\":" + frame.input_text + "}");
+  push_event(info(frame).entered, &frame, wrap_json("{\"input\":", frame.input_text));
 }
 
 void Execution::run_state(std::uint32_t id) {
@@ -352,7 +361,7 @@ void Execution::exit_state(std::uint32_t id, json output, const State* next) {
                                   frame.state->name, text.size(), options_.max_payload_bytes));
   }
   const StateInfo& state_info = info(frame);
-  push_event(state_info.exited, &frame, "{\"output\":" + text + "}");
+  push_event(state_info.exited, &frame, wrap_json("{\"output\":", text));
   close_step(frame, StepStatus::Succeeded);
   if (!next && state_info.terminal) {
     frame.output = std::move(output);
@@ -432,7 +441,7 @@ void Execution::push_event(std::string_view type, const Frame* frame, std::strin
   HistoryEvent event;
   event.at_ms = now_epoch_ms();
   event.type = type;
-  if (frame) event.state = frame->state->name;
+  if (frame) event.state = frame->state->name;  // the machine outlives the recorder
   event.attempt = attempt;
   event.detail = std::move(detail);
   recorder_.event(std::move(event));

@@ -21,6 +21,8 @@ namespace flowrun::asl {
 
 /// JSON text of `value` (invalid UTF-8 replaced, never throws).
 std::string dump(const nlohmann::json& value);
+/// `head` + `body` + `}`: an event detail such as `{"input":...}` in one allocation.
+std::string wrap_json(std::string_view head, std::string_view body);
 /// `{"error": ..., "cause": ...}` as JSON text, for history events.
 std::string error_detail(const std::string& error, const std::string& cause);
 

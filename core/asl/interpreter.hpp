@@ -36,7 +36,7 @@ struct ExecutionOptions {
 struct HistoryEvent {
   std::int64_t at_ms = 0;
   std::string_view type;  ///< a static string
-  std::string state;      ///< the state's name; empty for execution-level events
+  std::string_view state;  ///< the state's name (owned by the machine); empty for the execution
   int attempt = 0;        ///< Task events: 1-based attempt of the state execution
   std::string detail;     ///< a JSON object: input, output, error, cause, index ...
 };

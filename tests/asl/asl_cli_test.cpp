@@ -217,3 +217,35 @@ TEST_CASE("task-heartbeat keeps a Task with HeartbeatSeconds alive") {
 }
 
 }  // namespace flowrun::test
+
+namespace flowrun::test {
+
+TEST_CASE("status shows a recorded ASL run; resume refuses it with a clear error") {
+  TempDir dir;
+  std::string state = dir.path().string();
+  auto machine = dir.write("m.asl.json", R"({"StartAt": "F", "States": {
+    "F": {"Type": "Fail", "Error": "Nope", "Cause": "on purpose"}}})");
+  REQUIRE(run_flowrun({"run", machine.string(), "--state-dir", state}).exit_code == 1);
+  ProcessResult status = run_flowrun({"status", "last", "--json", "--state-dir", state});
+  CHECK(status.exit_code == 0);
+  json summary = json::parse(status.out);
+  CHECK(summary["status"] == "failed");
+  CHECK(summary["error"] == "Nope");
+  CHECK(summary["steps"][0]["type"] == "Fail");
+  ProcessResult text = run_flowrun({"status", "last", "--state-dir", state});
+  CHECK(text.out.find("error: Nope: on purpose") != std::string::npos);
+  ProcessResult resume = run_flowrun({"resume", "last", "--state-dir", state});
+  CHECK(resume.exit_code == 2);
+  CHECK(resume.err.find("Amazon States Language") != std::string::npos);
+}
+
+TEST_CASE("a JSONata state machine is refused before anything runs") {
+  TempDir dir;
+  auto machine = dir.write("m.asl.json", R"({"QueryLanguage": "JSONata", "StartAt": "P",
+    "States": {"P": {"Type": "Pass", "End": true}}})");
+  ProcessResult result = run_flowrun({"run", machine.string(), "--state-dir", dir.path().string()});
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("QueryLanguage JSONata is not supported") != std::string::npos);
+}
+
+}  // namespace flowrun::test
