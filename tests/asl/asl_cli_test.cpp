@@ -30,7 +30,7 @@ json summary_of(const ProcessResult& result) {
 TEST_CASE("the order processing example charges, fulfils and ships with its bindings") {
   TempDir dir;
   ProcessResult result = run_flowrun({"run", example("order_processing.asl.json"), "--input",
-                                      "@" + example("asl/order_input.json"), "--resources",
+                                      input_file("asl/order_input.json"), "--resources",
                                       example("asl/order_processing.bindings.yaml"), "--json",
                                       "--state-dir", dir.path().string()});
   INFO(result.err);
@@ -47,7 +47,7 @@ TEST_CASE("the order processing example charges, fulfils and ships with its bind
 TEST_CASE("a declined card is caught and ends the order example in its Fail state") {
   TempDir dir;
   ProcessResult result = run_flowrun({"run", example("order_processing.asl.json"), "--input",
-                                      "@" + example("asl/order_declined.json"), "--resources",
+                                      input_file("asl/order_declined.json"), "--resources",
                                       example("asl/order_processing.bindings.yaml"), "--json",
                                       "--state-dir", dir.path().string()});
   CHECK(result.exit_code == 1);
@@ -67,7 +67,7 @@ TEST_CASE("the Map example runs its mocked test cases, including a retried throt
     CAPTURE(test_case);
     TempDir dir;
     ProcessResult result = run_flowrun({"run", example("map_items.asl.json"), "--input",
-                                        "@" + example("asl/map_items_input.json"), "--mock-config",
+                                        input_file("asl/map_items_input.json"), "--mock-config",
                                         example("asl/map_items.mock.json"), "--test-case",
                                         test_case, "--json", "--state-dir", dir.path().string()});
     INFO(result.err);
@@ -157,7 +157,7 @@ TEST_CASE("a callback Task waits for task-success or task-failure from another p
     setenv("APPROVAL_INBOX", inbox.c_str(), 1);
     pid_t pid = start_flowrun(
         {"run", example("callback_approval.asl.json"), "--input",
-         "@" + example("asl/callback_input.json"), "--resources",
+         input_file("asl/callback_input.json"), "--resources",
          example("asl/callback_approval.bindings.yaml"), "--json", "--state-dir", state},
         dir.path() / "run");
     unsetenv("APPROVAL_INBOX");
