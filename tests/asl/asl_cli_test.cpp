@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -17,6 +18,13 @@ namespace fs = std::filesystem;
 
 std::string example(const std::string& name) {
   return (source_dir() / "workflows" / name).string();
+}
+
+// `@FILE` for --input (appending, not `"@" + ...`, which GCC 12 warns about wrongly).
+std::string input_file(const std::string& name) {
+  std::string out = "@";
+  out += example(name);
+  return out;
 }
 
 json summary_of(const ProcessResult& result) {
@@ -246,6 +254,34 @@ TEST_CASE("a JSONata state machine is refused before anything runs") {
   ProcessResult result = run_flowrun({"run", machine.string(), "--state-dir", dir.path().string()});
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("QueryLanguage JSONata is not supported") != std::string::npos);
+}
+
+}  // namespace flowrun::test
+
+namespace flowrun::test {
+
+TEST_CASE("SIGTERM stops an ASL run, its Task processes, and records it cancelled") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  std::string pid_file = (dir.path() / "task.pid").string();
+  auto machine = dir.write("m.asl.json", R"({"StartAt": "T", "States": {
+    "T": {"Type": "Task", "Resource": "arn:t", "End": true}}})");
+  auto bindings =
+      dir.write("b.yaml", "arn:t:\n  run: 'echo $$ > " + pid_file + "; exec sleep 60'\n");
+  pid_t pid = start_flowrun(
+      {"run", machine.string(), "--resources", bindings.string(), "--json", "--state-dir", state},
+      dir.path() / "run");
+  REQUIRE(wait_for([&] { return !read_text(pid_file).empty(); }, 30));
+  pid_t task = std::stoi(read_text(pid_file));
+  kill(pid, SIGTERM);
+  CHECK(wait_exit(pid, 30) == 143);
+  CHECK(wait_for([&] { return kill(task, 0) != 0; }, 10));
+  json summary = json::parse(read_text(dir.path() / "run.out"));
+  CHECK(summary["status"] == "cancelled");
+  CHECK(summary["steps"][0]["status"] == "cancelled");
+  ProcessResult history = run_flowrun({"history", "last", "--state-dir", state});
+  CHECK(history.out.find("TaskStateAborted") != std::string::npos);
+  CHECK(history.out.find("ExecutionAborted") != std::string::npos);
 }
 
 }  // namespace flowrun::test
