@@ -14,6 +14,7 @@
 #include "core/engine/dag.hpp"
 #include "core/engine/engine.hpp"
 #include "core/engine/file_recorder.hpp"
+#include "core/engine/handlers.hpp"
 #include "core/engine/preview.hpp"
 #include "core/load/load_document.hpp"
 #include "core/load/param_values.hpp"
@@ -227,6 +228,7 @@ int run_file(const RunCommandOptions& options) {
     params = collect_params(workflow, options);
     if (!params) return kExitUsage;
     if (options.dry_run) return print_plan(workflow, *params, options.json);
+    append_handlers(workflow);  // recorded and shown as steps after the main graph
     std::string state_dir = resolve_state_dir(options.state_dir);
     if (!options.no_history) store = RunStore::open(state_dir);
     folder = RunFolder::create(state_dir);

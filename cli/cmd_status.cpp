@@ -7,6 +7,8 @@
 #include "cli/history_support.hpp"
 #include "cli/terminal.hpp"
 #include "cli/terminal_observer.hpp"
+#include "core/engine/fan_out.hpp"
+#include "core/engine/handlers.hpp"
 #include "core/engine/run_folder.hpp"
 #include "core/report/run_summary.hpp"
 #include "core/store/run_history.hpp"
@@ -22,11 +24,33 @@ struct StatusOptions {
   std::string state_dir;
 };
 
-std::string log_path_of(const RunState& state, const Step& step, const StepRecord& record) {
+std::string log_path_of(const RunState& state, const std::string& id, const StepRecord& record) {
   if (!record.has_log) return "-";
   std::string path;
-  attempt_file_path(state.run_dir, step.id, record.attempts, ".log", path);
+  attempt_file_path(state.run_dir, id, record.attempts, ".log", path);
   return path;
+}
+
+std::string step_row(const RunState& state, const std::string& id, std::size_t width,
+                     const StepRecord& record) {
+  bool timed = record.started_ms && record.ended_ms;
+  return fmt::format("{:<{}}  {:<15}  {:>8}  {:>4}  {:>8}  {}\n", id, width,
+                     to_string(record.status), record.attempts,
+                     record.exit_code < 0 ? "-" : std::to_string(record.exit_code),
+                     timed ? format_elapsed(record.ended_ms - record.started_ms) : "-",
+                     log_path_of(state, id, record));
+}
+
+// The failed unit to show the log of: the failed step, or its first failed child.
+std::size_t failed_unit(const RunState& state, std::size_t step) {
+  const FanOutSpan* span = state.find_fan_out(step);
+  if (!span) return step;
+  for (std::uint32_t i = 0; i < span->count; ++i) {
+    std::size_t unit = state.steps.size() + span->first + i;
+    StepStatus status = state.record_of(unit).status;
+    if (status == StepStatus::Failed || status == StepStatus::TimedOut) return unit;
+  }
+  return step;
 }
 
 std::string tail_of(const std::string& path, std::size_t count) {
@@ -49,20 +73,32 @@ std::string render_text(const Workflow& workflow, const RunState& state) {
   text += "\n";
   if (state.cause) text += "cause: " + *state.cause + "\n";
   std::size_t width = 4;
-  for (const Step& step : workflow.steps) width = std::max(width, step.id.size());
+  for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
+    std::size_t extra = 0;
+    if (const FanOutSpan* span = state.find_fan_out(i)) {
+      extra = 4 + std::to_string(span->count).size();  // "  id[N]"
+    }
+    width = std::max(width, workflow.steps[i].id.size() + extra);
+  }
   text += fmt::format("\n{:<{}}  {:<15}  {:>8}  {:>4}  {:>8}  {}\n", "STEP", width, "STATUS",
                       "ATTEMPTS", "EXIT", "DURATION", "LOG");
   std::optional<std::size_t> failed;
+  const std::size_t handlers = handlers_from(workflow);
   for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
     const StepRecord& record = state.steps[i];
-    bool timed = record.started_ms && record.ended_ms;
-    text += fmt::format("{:<{}}  {:<15}  {:>8}  {:>4}  {:>8}  {}\n", workflow.steps[i].id, width,
-                        to_string(record.status), record.attempts,
-                        record.exit_code < 0 ? "-" : std::to_string(record.exit_code),
-                        timed ? format_elapsed(record.ended_ms - record.started_ms) : "-",
-                        log_path_of(state, workflow.steps[i], record));
+    if (i == handlers) text += "handlers (they do not change the run's status):\n";
+    text += step_row(state, workflow.steps[i].id, width, record);
+    if (const FanOutSpan* span = state.find_fan_out(i)) {
+      // Children are indented under their step, named `id[k]`.
+      for (std::uint32_t k = 0; k < span->count; ++k) {
+        std::size_t unit = state.steps.size() + span->first + k;
+        std::string label = unit_label(workflow, state, unit);
+        std::string row = step_row(state, label, width - 2, state.record_of(unit));
+        text += "  " + row;
+      }
+    }
     bool is_failure = record.status == StepStatus::Failed || record.status == StepStatus::TimedOut;
-    if (is_failure && !record.continued && !failed) failed = i;
+    if (is_failure && !record.continued && !failed && i < handlers) failed = i;
   }
   if (failed) {
     const StepRecord& record = state.steps[*failed];
@@ -71,9 +107,18 @@ std::string render_text(const Workflow& workflow, const RunState& state) {
         details && !details->cause.empty())
       text += ": " + details->cause;
     text += "\n";
-    if (record.has_log) {
+    std::size_t unit = failed_unit(state, *failed);
+    const StepRecord& shown = state.record_of(unit);
+    std::string label = unit_label(workflow, state, unit);
+    if (unit != *failed) {
+      text += fmt::format("child '{}' {}", label, to_string(shown.status));
+      const StepDetails* details = state.find_details(unit);
+      if (details && !details->cause.empty()) text += ": " + details->cause;
+      text += "\n";
+    }
+    if (shown.has_log) {
       text += fmt::format("last lines of its log:\n{}",
-                          tail_of(log_path_of(state, workflow.steps[*failed], record), kTailLines));
+                          tail_of(log_path_of(state, label, shown), kTailLines));
     }
   }
   return text;

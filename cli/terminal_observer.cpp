@@ -6,6 +6,7 @@
 #include <fstream>
 #include <vector>
 
+#include "core/engine/fan_out.hpp"
 #include "core/engine/run_folder.hpp"
 #include "core/util/duration.hpp"
 
@@ -37,9 +38,10 @@ void TerminalObserver::run_started(const RunState& state) {
                           state.steps.size(), state.steps.size() == 1 ? "" : "s");
 }
 
-void TerminalObserver::attempt_started(const RunState&, std::size_t step, int attempt) {
+void TerminalObserver::attempt_started(const RunState& state, std::size_t step, int attempt) {
   ++running_;
-  pending_ += fmt::format("[{}] started{}\n", workflow_.steps[step].id, attempt_suffix(attempt));
+  pending_ +=
+      fmt::format("[{}] started{}\n", unit_label(workflow_, state, step), attempt_suffix(attempt));
   if (pending_.size() > kFlushAt) flush();
 }
 
@@ -49,16 +51,17 @@ void TerminalObserver::attempt_finished(const RunState&, std::size_t, const Atte
 
 void TerminalObserver::step_retrying(const RunState& state, std::size_t step,
                                      std::int64_t delay_ms) {
-  const StepRecord& record = state.steps[step];
-  pending_ += fmt::format(
-      "[{}] attempt {} {} (exit {}); retrying in {}\n", workflow_.steps[step].id, record.attempts,
-      record.signal ? "killed" : "failed", record.exit_code, format_duration(Duration{delay_ms}));
+  const StepRecord& record = state.record_of(step);
+  pending_ += fmt::format("[{}] attempt {} {} (exit {}); retrying in {}\n",
+                          unit_label(workflow_, state, step), record.attempts,
+                          record.signal ? "killed" : "failed", record.exit_code,
+                          format_duration(Duration{delay_ms}));
 }
 
 void TerminalObserver::step_finished(const RunState& state, std::size_t step) {
-  ++done_;
-  const StepRecord& record = state.steps[step];
-  const std::string& id = workflow_.steps[step].id;
+  if (!state.is_child(step)) ++done_;
+  const StepRecord& record = state.record_of(step);
+  const std::string id = unit_label(workflow_, state, step);
   if (auto partial = partial_lines_.find(step); partial != partial_lines_.end()) {
     pending_ += fmt::format("[{}] {}\n", id, partial->second);
     partial_lines_.erase(partial);
@@ -87,6 +90,15 @@ void TerminalObserver::step_finished(const RunState& state, std::size_t step) {
   if (pending_.size() > kFlushAt) flush();
 }
 
+void TerminalObserver::step_note(const RunState& state, std::size_t unit, std::string_view,
+                                 const std::string& detail) {
+  if (unit >= state.steps.size() + state.children.size()) {  // about the whole run
+    pending_ += "flowrun: " + detail + "\n";
+    return;
+  }
+  pending_ += fmt::format("[{}] {}\n", unit_label(workflow_, state, unit), detail);
+}
+
 void TerminalObserver::run_stopping(const RunState&, int signal) {
   pending_ += signal ? fmt::format(
                            "flowrun: {} received: stopping the running steps (again to "
@@ -104,9 +116,10 @@ void TerminalObserver::run_finished(const RunState& state) {
   flush();
 }
 
-void TerminalObserver::step_output(const RunState&, std::size_t step, std::string_view bytes) {
+void TerminalObserver::step_output(const RunState& state, std::size_t step,
+                                   std::string_view bytes) {
   std::string& partial = partial_lines_[step];
-  const std::string& id = workflow_.steps[step].id;
+  const std::string id = unit_label(workflow_, state, step);
   for (std::size_t newline; (newline = bytes.find('\n')) != std::string_view::npos;) {
     pending_ += fmt::format("[{}] {}{}\n", id, partial, bytes.substr(0, newline));
     partial.clear();

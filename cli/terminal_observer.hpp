@@ -22,6 +22,8 @@ class TerminalObserver : public RunObserver {
                         const AttemptResult& result) override;
   void step_retrying(const RunState& state, std::size_t step, std::int64_t delay_ms) override;
   void step_finished(const RunState& state, std::size_t step) override;
+  void step_note(const RunState& state, std::size_t unit, std::string_view type,
+                 const std::string& detail) override;
   void run_stopping(const RunState& state, int signal) override;
   void run_finished(const RunState& state) override;
   void step_output(const RunState& state, std::size_t step, std::string_view bytes) override;

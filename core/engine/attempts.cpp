@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/engine/fan_out.hpp"
 #include "core/engine/retry_policy.hpp"
 #include "core/engine/scheduler.hpp"
 #include "core/exec/output_file.hpp"
@@ -25,30 +26,38 @@ std::int64_t elapsed_ms(std::int64_t started_ns) { return (monotonic_ns() - star
 }  // namespace
 
 void Scheduler::start_attempt(std::uint32_t step) {
-  const Step& definition = workflow_.steps[step];
-  StepRecord& record = state_.steps[step];
+  const Step& definition = definition_of(step);
+  StepRecord& record = state_.record_of(step);
   const int attempt = ++record.attempts;
   if (attempt == record.attempts_before + 1) record.started_ms = now_epoch_ms();
   record.status = StepStatus::Running;
   record.ended_ms = 0;
-  folder_.attempt_log_path(definition.id, attempt, log_path_);
-  folder_.attempt_output_path(definition.id, attempt, output_path_);
+  const std::string& label = label_of(step);
+  folder_.attempt_log_path(label, attempt, log_path_);
+  folder_.attempt_output_path(label, attempt, output_path_);
   std::string cause;
   const RenderedStep* rendered = nullptr;
   if (!expressions_.workflow_env_error().empty()) {
     fail_to_start(step, expressions_.workflow_env_error());
     return;
   }
-  if (expressions_.renders(step)) {
-    if (!expressions_.render(step, state_, rendered_, cause)) {
+  const nlohmann::json* item = item_of(step);
+  ItemScope scope;
+  if (item) {
+    const ChildRecord& child = state_.children[step - state_.steps.size()];
+    scope = {item, child.index, definition.matrix.has_value()};
+  }
+  if (expressions_.renders(state_.step_of(step))) {
+    if (!expressions_.render(state_.step_of(step), state_, rendered_, cause,
+                             item ? &scope : nullptr)) {
       fail_to_start(step, cause);
       return;
     }
     rendered = &rendered_;
   }
-  bool built = rendered ? commands_.build_with(definition, rendered->script, rendered->argv,
-                                               command_, cause)
-                        : commands_.build(definition, command_, cause);
+  bool built =
+      rendered ? commands_.build_with(definition, rendered->script, rendered->argv, command_, cause)
+               : commands_.build(definition, command_, cause);
   if (!built) {
     fail_to_start(step, cause);
     return;
@@ -67,17 +76,27 @@ void Scheduler::start_attempt(std::uint32_t step) {
   request.program = command_.program.c_str();
   request.argv = argv_.data();
   std::span<std::string> extra = extra_env_;
-  if (rendered && !rendered->values.empty()) {
+  const bool handler = is_handler(state_.step_of(step));
+  if ((rendered && !rendered->values.empty()) || item || handler) {
     // Expression values of the script travel as FLOWRUN_EXPR_n variables, never as code.
     attempt_env_.assign(extra_env_.begin(), extra_env_.end());
-    attempt_env_.insert(attempt_env_.end(), rendered->values.begin(), rendered->values.end());
+    if (rendered) {
+      attempt_env_.insert(attempt_env_.end(), rendered->values.begin(), rendered->values.end());
+    }
+    if (item) {
+      attempt_env_.push_back("FLOWRUN_ITEM=" + item_env_value(*item));
+      attempt_env_.push_back("FLOWRUN_ITEM_INDEX=" + std::to_string(scope.index));
+    }
+    if (handler) {
+      attempt_env_.push_back("FLOWRUN_RUN_STATUS=" + std::string(to_string(state_.status)));
+    }
     extra = attempt_env_;
   }
   request.envp = environment_.build(rendered ? rendered->env : definition.env, extra);
   request.cwd = working_dir_for(rendered ? rendered->working_dir : definition.working_dir);
   request.log_path = log_path_.c_str();
   if (definition.outputs == OutputsMode::Json) {
-    attempt_file_path(folder_.path(), definition.id, attempt, ".stdout", stdout_path_);
+    attempt_file_path(folder_.path(), label, attempt, ".stdout", stdout_path_);
     request.stdout_path = stdout_path_.c_str();
   }
   int pipe_fds[2] = {-1, -1};
@@ -117,7 +136,7 @@ void Scheduler::start_attempt(std::uint32_t step) {
 // A spawn that failed is a failed attempt with the shell's "cannot execute" code, 127.
 void Scheduler::fail_to_start(std::uint32_t step, const std::string& cause) {
   append_to_log(log_path_, cause);
-  StepRecord& record = state_.steps[step];
+  StepRecord& record = state_.record_of(step);
   record.exit_code = 127;
   record.signal = 0;
   record.has_log = true;
@@ -150,7 +169,7 @@ void Scheduler::reap_children() {
 
 void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause) {
   const std::uint32_t step = slot.step;
-  StepRecord& record = state_.steps[step];
+  StepRecord& record = state_.record_of(step);
   record.exit_code = exit.exit_code;
   record.signal = static_cast<std::uint8_t>(exit.signal);
   record.has_log = true;
@@ -158,7 +177,7 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
   StepStatus status = StepStatus::Succeeded;
   if (slot.timed_out) {
     status = StepStatus::TimedOut;
-    const Step& definition = workflow_.steps[step];
+    const Step& definition = definition_of(step);
     Duration limit = definition.timeout ? *definition.timeout : *workflow_.defaults.timeout;
     cause =
         "attempt " + std::to_string(slot.attempt) + " timed out after " + format_duration(limit);
@@ -183,11 +202,12 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
 // Reads what the attempt left in $FLOWRUN_OUTPUT, or on stdout for `outputs: json` (whose
 // text is then added to the log, which saw only stderr).
 OutputsRead Scheduler::take_outputs(std::uint32_t step, int attempt) {
-  const Step& definition = workflow_.steps[step];
-  folder_.attempt_log_path(definition.id, attempt, log_path_);
-  folder_.attempt_output_path(definition.id, attempt, output_path_);
+  const Step& definition = definition_of(step);
+  const std::string& label = label_of(step);
+  folder_.attempt_log_path(label, attempt, log_path_);
+  folder_.attempt_output_path(label, attempt, output_path_);
   if (definition.outputs != OutputsMode::Json) return read_outputs(output_path_.c_str());
-  attempt_file_path(folder_.path(), definition.id, attempt, ".stdout", stdout_path_);
+  attempt_file_path(folder_.path(), label, attempt, ".stdout", stdout_path_);
   std::string text = read_file_prefix(stdout_path_.c_str(), kMaxOutputBytes);
   int fd = open_append(log_path_.c_str());
   if (fd >= 0) {
@@ -199,10 +219,16 @@ OutputsRead Scheduler::take_outputs(std::uint32_t step, int attempt) {
 
 void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_code,
                                 std::string cause) {
-  StepRecord& record = state_.steps[step];
-  const Step& definition = workflow_.steps[step];
-  bool may_continue = !hard_stop_ && (stop_reason_ == StopReason::None ||
-                                      trigger_of(step) == TriggerRule::Always);
+  StepRecord& record = state_.record_of(step);
+  const Step& definition = definition_of(step);
+  bool may_continue =
+      !hard_stop_ && (stop_reason_ == StopReason::None || trigger_of(step) == TriggerRule::Always);
+  // A repeating step runs again while its `until` is false, instead of being retried.
+  if (definition.repeat && may_continue &&
+      (status == StepStatus::Succeeded || status == StepStatus::Failed) &&
+      repeat_step(step, status, cause)) {
+    return;
+  }
   const RetryPolicy& policy = effective_retry(workflow_, definition);
   const int attempts = record.attempts - record.attempts_before;  // a redrive starts afresh
   if (status == StepStatus::Succeeded || status == StepStatus::Cancelled || !may_continue ||

@@ -12,7 +12,7 @@ bool needs_run(const expr::Node& root) {
   bool unknown = false;
   expr::walk(root, [&](const expr::Node& node) {
     if (node.kind == expr::NodeKind::Context) {
-      for (const char* name : {"steps", "run", "item", "item_index"}) {
+      for (const char* name : {"steps", "run", "item", "item_index", "matrix"}) {
         if (expr::equals_ignore_case(node.name, name)) unknown = true;
       }
     } else if (node.kind == expr::NodeKind::Call) {

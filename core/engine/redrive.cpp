@@ -2,6 +2,7 @@
 
 #include "core/engine/dag.hpp"
 #include "core/engine/engine.hpp"
+#include "core/engine/handlers.hpp"
 #include "core/engine/scheduler.hpp"
 
 namespace flowrun {
@@ -28,6 +29,33 @@ std::vector<std::uint8_t> downstream_of(const Workflow& workflow, std::size_t fr
 
 }  // namespace
 
+// Inside a fan-out that runs again only the children that did not succeed run again ("Inside
+// Map only the failed iterations rerun"); all of them when `--from` forces the step.
+static void redrive_children(RunState& state, const std::vector<std::uint8_t>& forced) {
+  for (auto it = state.fan_outs.begin(); it != state.fan_outs.end();) {
+    const std::uint32_t step = it->first;
+    if (is_kept_by_redrive(state.steps[step].status)) {
+      ++it;
+      continue;
+    }
+    if (!forced.empty() && forced[step]) {
+      it = state.fan_outs.erase(it);
+      continue;
+    }
+    const std::size_t base = state.steps.size() + it->second.first;
+    for (std::uint32_t i = 0; i < it->second.count; ++i) {
+      StepRecord& record = state.record_of(base + i);
+      if (is_kept_by_redrive(record.status)) continue;
+      StepRecord fresh;
+      fresh.attempts = record.attempts;
+      fresh.attempts_before = record.attempts;
+      record = fresh;
+      state.details.erase(static_cast<std::uint32_t>(base + i));
+    }
+    ++it;
+  }
+}
+
 bool is_kept_by_redrive(StepStatus status) {
   return status == StepStatus::Succeeded || status == StepStatus::Skipped;
 }
@@ -38,9 +66,12 @@ std::size_t prepare_redrive(const Workflow& workflow, RunState& state,
   std::vector<std::uint8_t> forced;
   if (from && *from < workflow.steps.size()) forced = downstream_of(workflow, *from);
   std::size_t rerun = 0;
+  const std::size_t handlers = handlers_from(workflow);  // they run again as the run ends again
   for (std::size_t i = 0; i < state.steps.size(); ++i) {
     StepRecord& record = state.steps[i];
-    if (is_kept_by_redrive(record.status) && (forced.empty() || !forced[i])) continue;
+    if (is_kept_by_redrive(record.status) && (forced.empty() || !forced[i]) && i < handlers) {
+      continue;
+    }
     StepRecord fresh;
     fresh.attempts = record.attempts;
     fresh.attempts_before = record.attempts;
@@ -48,6 +79,7 @@ std::size_t prepare_redrive(const Workflow& workflow, RunState& state,
     state.details.erase(static_cast<std::uint32_t>(i));
     ++rerun;
   }
+  redrive_children(state, forced);
   state.status = RunStatus::Running;
   state.ended_ms = 0;
   state.error.reset();

@@ -11,7 +11,8 @@
 namespace flowrun {
 
 /// Where every state change of a run is recorded (files now, SQLite later). Each call sees
-/// the state after the change; `step` indexes `Workflow::steps` and `RunState::steps`.
+/// the state after the change; `step` is a unit index of RunState: it indexes
+/// `Workflow::steps` and `RunState::steps`, or past them a fan-out child.
 /// Recorders may throw flowrun::Error when their storage fails.
 class RunRecorder {
  public:
@@ -29,6 +30,10 @@ class RunRecorder {
   /// The step reached a final status (also skipped, upstream_failed, cancelled).
   virtual void step_finished(const RunState& state, std::size_t step) = 0;
   virtual void run_finished(const RunState& state) = 0;
+  /// Something else worth keeping in the run's history happened to a unit (a fan-out
+  /// started, a handler ran ...): `type` is an event name such as `FanOutStarted`.
+  virtual void step_note(const RunState&, std::size_t /*unit*/, std::string_view /*type*/,
+                         const std::string& /*detail*/) {}
   /// The event loop is about to sleep: write what is buffered, or keep it a little longer
   /// and return within how many ms the loop must call again (-1: no need).
   virtual std::int64_t flush() { return -1; }
@@ -43,6 +48,8 @@ class RunObserver {
   virtual void attempt_finished(const RunState&, std::size_t /*step*/, const AttemptResult&) {}
   virtual void step_retrying(const RunState&, std::size_t /*step*/, std::int64_t /*delay_ms*/) {}
   virtual void step_finished(const RunState&, std::size_t /*step*/) {}
+  virtual void step_note(const RunState&, std::size_t /*unit*/, std::string_view /*type*/,
+                         const std::string& /*detail*/) {}
   /// The run is being stopped: by SIGINT/SIGTERM (`signal`) or by its timeout (0).
   virtual void run_stopping(const RunState&, int /*signal*/) {}
   virtual void run_finished(const RunState&) {}

@@ -65,6 +65,11 @@ StepDetails& RunState::details_of(std::size_t index) {
   return details[static_cast<std::uint32_t>(index)];
 }
 
+const FanOutSpan* RunState::find_fan_out(std::size_t step) const {
+  auto it = fan_outs.find(static_cast<std::uint32_t>(step));
+  return it == fan_outs.end() ? nullptr : &it->second;
+}
+
 std::int64_t now_epoch_ms() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);

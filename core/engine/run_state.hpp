@@ -53,6 +53,19 @@ struct StepDetails {
   std::string cause;  ///< why the step ended as it did, when not a plain success
 };
 
+/// Where the children of one fan-out step (`foreach`, `matrix`) sit in RunState::children.
+struct FanOutSpan {
+  std::uint32_t first = 0;
+  std::uint32_t count = 0;
+};
+
+/// One child of a fan-out step: item `index` of step `step`.
+struct ChildRecord {
+  std::uint32_t step = 0;
+  std::uint32_t index = 0;
+  StepRecord record;
+};
+
 /// One attempt that just ended, as reported to recorders and observers.
 struct AttemptResult {
   int attempt = 0;
@@ -78,11 +91,31 @@ struct RunState {
   std::optional<std::string> cause;
   int stop_signal = 0;  ///< SIGINT or SIGTERM when the run was cancelled by one
   std::vector<StepRecord> steps;
+  /// Fan-out children. A "unit" index below steps.size() is a step; at or above it, the
+  /// child `children[unit - steps.size()]`. Recorders and observers get unit indexes.
+  std::vector<ChildRecord> children;
+  std::unordered_map<std::uint32_t, FanOutSpan> fan_outs;  ///< step -> its children
+  /// Keyed by unit index (steps and children alike).
   std::unordered_map<std::uint32_t, StepDetails> details;
 
-  /// Details of step `index`, or nullptr when it has none.
+  /// Details of unit `index`, or nullptr when it has none.
   const StepDetails* find_details(std::size_t index) const;
   StepDetails& details_of(std::size_t index);
+  bool is_child(std::size_t unit) const { return unit >= steps.size(); }
+  /// The record of a step or a child.
+  StepRecord& record_of(std::size_t unit) {
+    return unit < steps.size() ? steps[unit] : children[unit - steps.size()].record;
+  }
+  const StepRecord& record_of(std::size_t unit) const {
+    return unit < steps.size() ? steps[unit] : children[unit - steps.size()].record;
+  }
+  /// The step a unit belongs to (itself for a step).
+  std::uint32_t step_of(std::size_t unit) const {
+    return unit < steps.size() ? static_cast<std::uint32_t>(unit)
+                               : children[unit - steps.size()].step;
+  }
+  /// The children of a fan-out step, or nullptr.
+  const FanOutSpan* find_fan_out(std::size_t step) const;
 };
 
 /// Unix epoch milliseconds now.

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/engine/fan_out.hpp"
+#include "core/engine/handlers.hpp"
 #include "core/engine/retry_policy.hpp"
 
 namespace flowrun {
@@ -40,14 +42,13 @@ std::string unsupported_cause(const Step& step) {
   }
   if (step.action.kind == ActionKind::Type) {
     StepType type = step.action.type;
-    if (type != StepType::Noop && type != StepType::Pass && type != StepType::Fail) {
+    if (type != StepType::Noop && type != StepType::Pass && type != StepType::Fail &&
+        type != StepType::Wait) {
       return "'type: " + std::string(to_string(type)) +
              "' is not supported yet by this build (issue 7)";
     }
   }
   if (step.action.kind == ActionKind::None) return "step '" + step.id + "' has no action";
-  if (step.foreach || step.matrix) return "'foreach'/'matrix' is not supported yet by this build";
-  if (step.repeat) return "'repeat' is not supported yet by this build";
   return {};
 }
 
@@ -80,6 +81,7 @@ Scheduler::Scheduler(const Workflow& workflow, const RunOptions& options, const 
   needs_.resize(n);
   decided_.assign(n, 0);
   limit_ = parallel_limit(workflow, options.jobs);
+  main_count_ = handlers_from(workflow);
   slots_.reserve(limit_);
   std::string dir = absolute_path(workflow.dir);
   if (workflow.working_dir) {
@@ -114,6 +116,8 @@ RunState Scheduler::run() {
 void Scheduler::start_from(RunState previous) {
   previous.steps.resize(state_.steps.size());
   state_.steps = std::move(previous.steps);
+  state_.children = std::move(previous.children);
+  state_.fan_outs = std::move(previous.fan_outs);
   state_.details = std::move(previous.details);
   state_.started_ms = previous.started_ms;
 }
@@ -131,16 +135,22 @@ void Scheduler::begin() {
     timers_.push(
         {monotonic_ns() + workflow_.timeout->milliseconds * 1000000, 0, 0, TimerKind::RunTimeout});
   }
+  // Every count first: the last kept main step releases the handlers, which read them.
   for (std::uint32_t i = 0; i < state_.steps.size(); ++i) {
     needs_[i].total = static_cast<std::int32_t>(dag_.need_count(i));
+  }
+  for (std::uint32_t i = 0; i < state_.steps.size(); ++i) {
     if (is_final(state_.steps[i].status)) {  // kept by a redrive: only its dependents hear
       decided_[i] = 1;
       ++finished_count_;
       finished_queue_.push_back(i);
-    } else if (needs_[i].total == 0) {
+      count_main_finished(i);
+    } else if (needs_[i].total == 0 && !is_handler(i)) {
       schedule(i);
     }
   }
+  start_late_timers();
+  if (main_count_ == 0) count_main_finished(0);
 }
 
 // A step whose trigger rule says "run" still has to pass its `if:`.
@@ -163,6 +173,10 @@ void Scheduler::schedule(std::uint32_t step) {
 }
 
 void Scheduler::finish(std::uint32_t step, StepStatus status, std::string cause) {
+  if (state_.is_child(step)) {
+    finish_child(step, status, std::move(cause));
+    return;
+  }
   decided_[step] = 1;
   StepRecord& record = state_.steps[step];
   record.status = status;
@@ -170,7 +184,7 @@ void Scheduler::finish(std::uint32_t step, StepStatus status, std::string cause)
                      (status == StepStatus::Failed || status == StepStatus::TimedOut);
   if (record.started_ms != 0 && record.ended_ms == 0) record.ended_ms = now_epoch_ms();
   if (!cause.empty()) state_.details_of(step).cause = std::move(cause);
-  if (counts_as_failure(status) && !record.continued) {
+  if (counts_as_failure(status) && !record.continued && !is_handler(step)) {
     ++failed_count_;
     if (first_failed_ == UINT32_MAX) first_failed_ = step;
   }
@@ -178,6 +192,7 @@ void Scheduler::finish(std::uint32_t step, StepStatus status, std::string cause)
   finished_queue_.push_back(step);
   recorder_.step_finished(state_, step);
   observer_.step_finished(state_, step);
+  count_main_finished(step);
 }
 
 // Tells the dependents of every finished step; a final answer of a rule cascades through
@@ -214,11 +229,12 @@ void Scheduler::propagate() {
 // While the run stops, only `always` steps may still start, and none after a second signal.
 bool Scheduler::may_start(std::uint32_t step) const {
   if (hard_stop_) return false;
+  if (is_handler(state_.step_of(step))) return true;  // they run because the run ended
   return stop_reason_ == StopReason::None || trigger_of(step) == TriggerRule::Always;
 }
 
 TriggerRule Scheduler::trigger_of(std::uint32_t step) const {
-  return expressions_.trigger_of(step);
+  return expressions_.trigger_of(state_.step_of(step));
 }
 
 // What success(), failure() and cancelled() say for a step: about its direct needs, as the
@@ -234,8 +250,10 @@ const char* Scheduler::stop_cause() const {
 }
 
 bool Scheduler::needs_slot(std::uint32_t step) const {
-  const Step& definition = workflow_.steps[step];
+  const Step& definition = definition_of(step);
   if (!may_start(step)) return false;
+  if (is_fan_out(definition) && !state_.is_child(step)) return false;
+  if (state_.is_child(step) && fan_runs_.at(state_.step_of(step)).over) return false;
   ActionKind kind = definition.action.kind;
   return (kind == ActionKind::Run || kind == ActionKind::Cmd) &&
          unsupported_cause(definition).empty();
@@ -272,16 +290,26 @@ void Scheduler::start_ready() {
 }
 
 void Scheduler::start_without_process(std::uint32_t step) {
-  const Step& definition = workflow_.steps[step];
+  const Step& definition = definition_of(step);
   if (!may_start(step)) {
     finish(step, StepStatus::Cancelled, stop_cause());
     return;
   }
-  StepRecord& record = state_.steps[step];
+  if (state_.is_child(step) && fan_runs_.at(state_.step_of(step)).over) {
+    finish(step, StepStatus::Cancelled,
+           "not started: more children failed than the step tolerates");
+    return;
+  }
+  StepRecord& record = state_.record_of(step);
   record.attempts = record.attempts_before + 1;
   record.started_ms = now_epoch_ms();
   std::string cause = unsupported_cause(definition);
-  if (!cause.empty()) {
+  if (cause.empty() && is_fan_out(definition) && !state_.is_child(step)) {
+    begin_fan_out(step);
+  } else if (cause.empty() && definition.action.kind == ActionKind::Type &&
+             definition.action.type == StepType::Wait) {
+    begin_wait(step);
+  } else if (!cause.empty()) {
     finish(step, StepStatus::Failed, std::move(cause));
   } else if (definition.action.type == StepType::Fail) {
     const auto& config = definition.type_config;
@@ -330,11 +358,22 @@ void Scheduler::fire_timers() {
     Timer timer = timers_.top();
     timers_.pop();
     if (timer.kind == TimerKind::RunTimeout) {
-      if (stop_reason_ == StopReason::None) begin_stop(StopReason::TimedOut, 0);
+      // The run's timeout covers the main graph; its handlers run after it regardless.
+      if (stop_reason_ == StopReason::None && !handlers_released_) {
+        begin_stop(StopReason::TimedOut, 0);
+      }
+      continue;
+    }
+    if (timer.kind == TimerKind::Late) {
+      check_late(timer.step);
+      continue;
+    }
+    if (timer.kind == TimerKind::SensorCheck) {
+      check_sensor(timer.step);
       continue;
     }
     if (timer.kind == TimerKind::RetryDelay) {
-      StepRecord& record = state_.steps[timer.step];
+      StepRecord& record = state_.record_of(timer.step);
       if (record.status != StepStatus::Retrying || record.attempts != timer.attempt) continue;
       std::erase(retrying_, timer.step);
       ready_.push_back(timer.step);
@@ -345,7 +384,7 @@ void Scheduler::fire_timers() {
     if (timer.kind == TimerKind::AttemptTimeout && !slot->timed_out) {
       slot->timed_out = true;
       signal_group(slot->pid, SIGTERM);
-      timers_.push({now + kill_grace_ns(workflow_.steps[timer.step]), timer.step, timer.attempt,
+      timers_.push({now + kill_grace_ns(definition_of(timer.step)), timer.step, timer.attempt,
                     TimerKind::KillGrace});
     } else if (timer.kind == TimerKind::KillGrace) {
       signal_group(slot->pid, SIGKILL);
@@ -359,7 +398,7 @@ void Scheduler::begin_stop(StopReason reason, int signal) {
   observer_.run_stopping(state_, signal);
   const std::int64_t now = monotonic_ns();
   for (Slot& slot : slots_) {
-    const Step& definition = workflow_.steps[slot.step];
+    const Step& definition = definition_of(slot.step);
     if (trigger_of(slot.step) == TriggerRule::Always || slot.stopped) continue;
     slot.stopped = true;
     signal_group(slot.pid, SIGTERM);
@@ -416,6 +455,14 @@ void Scheduler::finish_outputs() {
 void Scheduler::end() {
   for (pid_t group : leftover_groups_) signal_group(group, SIGKILL);
   state_.ended_ms = now_epoch_ms();
+  if (!handlers_released_) settle_status();
+  finish_outputs();
+  recorder_.run_finished(state_);
+  observer_.run_finished(state_);
+}
+
+// The run's status from its main graph (handlers do not change it).
+void Scheduler::settle_status() {
   if (stop_reason_ == StopReason::Cancelled) {
     state_.status = RunStatus::Cancelled;
     state_.error = "Cancelled";
@@ -437,9 +484,6 @@ void Scheduler::end() {
   } else {
     state_.status = RunStatus::Succeeded;
   }
-  finish_outputs();
-  recorder_.run_finished(state_);
-  observer_.run_finished(state_);
 }
 
 }  // namespace flowrun

@@ -6,11 +6,13 @@
 #include <queue>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/engine/dag.hpp"
 #include "core/engine/engine.hpp"
 #include "core/engine/event_loop.hpp"
+#include "core/engine/sensors.hpp"
 #include "core/engine/step_expressions.hpp"
 #include "core/engine/trigger_rules.hpp"
 #include "core/exec/command.hpp"
@@ -30,7 +32,11 @@ class Scheduler {
   void start_from(RunState previous);
 
  private:
-  // A running attempt; there are at most `limit_` of them.
+  // The unit of notes about the whole run (RunLate): past every step and child.
+  static constexpr std::uint32_t kRunUnit = UINT32_MAX;
+
+  // A running attempt; there are at most `limit_` of them. `step` here, in timers, in the
+  // ready and retrying queues is a unit index (RunState): a step, or a fan-out child.
   struct Slot {
     pid_t pid = -1;
     std::uint32_t step = 0;
@@ -41,7 +47,14 @@ class Scheduler {
     bool timed_out = false;
     bool stopped = false;
   };
-  enum class TimerKind : std::uint8_t { AttemptTimeout, KillGrace, RetryDelay, RunTimeout };
+  enum class TimerKind : std::uint8_t {
+    AttemptTimeout,
+    KillGrace,
+    RetryDelay,
+    RunTimeout,
+    SensorCheck,
+    Late
+  };
   struct Timer {
     std::int64_t due_ns = 0;
     std::uint32_t step = 0;
@@ -70,6 +83,53 @@ class Scheduler {
   void kill_everything();
   void strand_remaining();
   void end();
+
+  // fan_out_steps.cpp: foreach and matrix children
+  struct FanOutRun {
+    nlohmann::json items;
+    std::uint32_t next = 0;     // the next child to queue
+    std::uint32_t running = 0;  // queued or running, not yet final
+    std::uint32_t failed = 0;
+    std::uint32_t limit = 0;  // max_parallel; 0 = none
+    bool over = false;        // failures exceed the tolerance: queue no more
+  };
+  void begin_fan_out(std::uint32_t step);
+  bool reuse_children(std::uint32_t step, std::size_t count);
+  void queue_children(std::uint32_t step, FanOutRun& fan);
+  void finish_child(std::uint32_t unit, StepStatus status, std::string cause);
+  void end_fan_out(std::uint32_t step, FanOutRun& fan);
+  const Step& definition_of(std::uint32_t unit) const {
+    return workflow_.steps[state_.step_of(unit)];
+  }
+  const std::string& label_of(std::uint32_t unit);
+  const nlohmann::json* item_of(std::uint32_t unit) const;
+
+  // handler_steps.cpp: on_success / on_failure / on_cancel / on_exit after the main graph
+  bool is_handler(std::uint32_t step) const {
+    return step >= main_count_ && step < state_.steps.size();
+  }
+  void count_main_finished(std::uint32_t step);
+  void release_handlers();
+  void release_exit_handlers();
+  void settle_status();
+  void start_late_timers();
+  void check_late(std::uint32_t unit);
+
+  // repeat_steps.cpp: `repeat` (until, max, interval); true when it finished or requeued
+  bool repeat_step(std::uint32_t step, StepStatus status, std::string& cause);
+
+  // sensor_steps.cpp: `type: wait`
+  struct SensorRun {
+    SensorSpec spec;
+    std::string path;              // the file, resolved
+    std::int64_t target_ns = 0;    // duration / until: when the wait ends
+    std::int64_t deadline_ns = 0;  // the step's timeout; 0 = none
+    std::int64_t interval_ms = 0;  // grows by `backoff`
+    FileProbe probe;
+  };
+  void begin_wait(std::uint32_t unit);
+  void check_sensor(std::uint32_t unit);
+  void end_wait(std::uint32_t unit, StepStatus status, std::string cause);
 
   // attempts.cpp: processes
   void start_attempt(std::uint32_t step);
@@ -100,6 +160,14 @@ class Scheduler {
   std::vector<Slot> slots_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::vector<pid_t> leftover_groups_;
+  std::unordered_map<std::uint32_t, FanOutRun> fan_runs_;
+  std::unordered_map<std::uint32_t, SensorRun> sensors_;
+  std::size_t main_count_ = 0;  // steps before the appended handlers
+  std::size_t main_finished_ = 0;
+  std::size_t first_handlers_left_ = 0;  // on_success/on_failure/on_cancel not yet final
+  bool handlers_released_ = false;
+  bool late_released_ = false;  // on_late handlers were started
+  std::string label_;           // reused by label_of
   std::size_t finished_count_ = 0;
   std::size_t failed_count_ = 0;
   std::uint32_t first_failed_ = UINT32_MAX;

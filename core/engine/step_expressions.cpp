@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/fan_out.hpp"
 #include "core/exec/command.hpp"
 #include "core/exec/script_template.hpp"
 
@@ -89,7 +90,9 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
     index_.emplace(expr::fold_lower(step.id), i);
     bool any = step.condition.has_value() || env_has_expressions(step.env) ||
                expr::has_expression(step.action.script) ||
-               (step.working_dir && expr::has_expression(*step.working_dir));
+               (step.working_dir && expr::has_expression(*step.working_dir)) ||
+               (step.foreach && !step.foreach->expression.empty()) ||
+               (step.repeat && !step.repeat->until.empty());
     for (const auto& arg : step.action.argv) any = any || expr::has_expression(arg);
     if (!any) continue;
     Compiled compiled;
@@ -113,12 +116,25 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
     for (const auto& arg : step.action.argv) compiled.argv.push_back(compile(arg, compiled.error));
     for (const auto& var : step.env) compiled.env.push_back(compile(var.value, compiled.error));
     if (step.working_dir) compiled.working_dir = compile(*step.working_dir, compiled.error);
+    if (step.foreach && !step.foreach->expression.empty()) {
+      compiled.items = compile(step.foreach->expression, compiled.error);
+    }
+    if (step.repeat && !step.repeat->until.empty()) {
+      expr::Template tmpl;
+      if (auto problem = expr::parse_condition(step.repeat->until, tmpl)) {
+        compiled.error = "invalid 'repeat.until': " + expr::describe(*problem, step.repeat->until);
+      } else {
+        compiled.until = std::move(tmpl);
+      }
+    }
     compiled.renders = compiled.script.has_value() || compiled.working_dir.has_value();
     for (const auto& t : compiled.argv) compiled.renders = compiled.renders || t.has_value();
     for (const auto& t : compiled.env) compiled.renders = compiled.renders || t.has_value();
     collect_reads(compiled.condition, ids, compiled.reads_all);
     collect_reads(compiled.script, ids, compiled.reads_all);
     collect_reads(compiled.working_dir, ids, compiled.reads_all);
+    collect_reads(compiled.items, ids, compiled.reads_all);
+    collect_reads(compiled.until, ids, compiled.reads_all);
     for (const auto& t : compiled.argv) collect_reads(t, ids, compiled.reads_all);
     for (const auto& t : compiled.env) collect_reads(t, ids, compiled.reads_all);
     compiled_.emplace(i, std::move(compiled));
@@ -131,7 +147,10 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
 }
 
 void StepExpressions::start(const RunState& state) {
-  base_["run"] = {{"id", state.run_id}, {"started_at", format_timestamp(state.started_ms)}};
+  base_["run"] = {{"id", state.run_id},
+                  {"started_at", format_timestamp(state.started_ms)},
+                  {"status", "running"},
+                  {"failed_steps", expr::Value::array()}};
   expr::Value contexts = expr::Value::object();
   contexts["params"] = base_["params"];
   contexts["run"] = base_["run"];
@@ -148,6 +167,13 @@ void StepExpressions::start(const RunState& state) {
   for (const EnvList* list : {&env, &defaults}) {
     for (const EnvVar& var : *list) base_["env"][var.name] = var.value;
   }
+}
+
+void StepExpressions::set_run_outcome(RunStatus status,
+                                      const std::vector<std::string>& failed_steps) {
+  base_["run"]["status"] = std::string(to_string(status));
+  base_["run"]["failed_steps"] = expr::Value::array();
+  for (const std::string& id : failed_steps) base_["run"]["failed_steps"].push_back(id);
 }
 
 StepExpressions::Compiled* StepExpressions::find(std::uint32_t step) {
@@ -185,7 +211,17 @@ expr::Value StepExpressions::steps_context(const std::vector<std::uint32_t>& rea
   auto add = [&](std::uint32_t index) {
     const StepRecord& record = state.steps[index];
     expr::Value outputs = expr::Value::object();
-    if (const StepDetails* details = state.find_details(index)) {
+    if (const FanOutSpan* span = state.find_fan_out(index)) {
+      // A fan-out's outputs are its children's, in item order.
+      outputs = expr::Value::array();
+      for (std::uint32_t i = 0; i < span->count; ++i) {
+        expr::Value child = expr::Value::object();
+        if (const StepDetails* details = state.find_details(state.steps.size() + span->first + i)) {
+          for (const auto& [key, value] : details->outputs) child[key] = value;
+        }
+        outputs.push_back(std::move(child));
+      }
+    } else if (const StepDetails* details = state.find_details(index)) {
       for (const auto& [key, value] : details->outputs) outputs[key] = value;
     }
     expr::Value entry = expr::Value::object();
@@ -238,8 +274,40 @@ bool StepExpressions::renders(std::uint32_t step) const {
   return compiled && (compiled->renders || !compiled->error.empty());
 }
 
+int StepExpressions::check_until(std::uint32_t step, const RunState& state, std::string& cause) {
+  Compiled* compiled = find(step);
+  if (!compiled || !compiled->error.empty() || !compiled->until) {
+    cause = compiled && !compiled->error.empty() ? compiled->error : "repeat: no 'until'";
+    return -1;
+  }
+  expr::Value contexts = contexts_for(*compiled, state);
+  expr::Evaluated value = expr::render_value(*compiled->until, eval_context(contexts, {}));
+  if (value.error) {
+    cause = "repeat.until: " + *value.error;
+    return -1;
+  }
+  return expr::is_truthy(value.value) ? 1 : 0;
+}
+
+bool StepExpressions::evaluate_items(std::uint32_t step, const RunState& state,
+                                     nlohmann::json& items, std::string& cause) {
+  Compiled* compiled = find(step);
+  if (!compiled || !compiled->error.empty() || !compiled->items) {
+    cause = compiled && !compiled->error.empty() ? compiled->error
+                                                 : "foreach: the expression could not be read";
+    return false;
+  }
+  expr::Value contexts = contexts_for(*compiled, state);
+  expr::Evaluated value = expr::render_value(*compiled->items, eval_context(contexts, {}));
+  if (value.error) {
+    cause = "foreach: " + *value.error;
+    return false;
+  }
+  return items_from_value(expr::to_plain_json(value.value), items, cause);
+}
+
 bool StepExpressions::render(std::uint32_t step, const RunState& state, RenderedStep& out,
-                             std::string& cause) {
+                             std::string& cause, const ItemScope* item) {
   Compiled* compiled = find(step);
   const Step& definition = workflow_.steps[step];
   if (!compiled->error.empty()) {
@@ -247,6 +315,11 @@ bool StepExpressions::render(std::uint32_t step, const RunState& state, Rendered
     return false;
   }
   expr::Value contexts = contexts_for(*compiled, state);
+  if (item) {
+    contexts["item"] = expr::to_value(*item->item);
+    contexts["item_index"] = item->index;
+    if (item->is_matrix) contexts["matrix"] = contexts["item"];
+  }
   expr::EvalContext context = eval_context(contexts, {});
   out = RenderedStep{};
   if (!render_env(definition.env, context, out.env, cause)) return false;

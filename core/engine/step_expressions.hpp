@@ -22,6 +22,13 @@ struct RenderedStep {
   std::vector<std::string> values;  ///< `FLOWRUN_EXPR_n=value` for the script
 };
 
+/// The item a fan-out child runs with: `item`, `item_index`, and `matrix` for a matrix.
+struct ItemScope {
+  const nlohmann::json* item = nullptr;
+  std::uint32_t index = 0;
+  bool is_matrix = false;
+};
+
 /// What an `if:` says once the trigger rule lets a step run.
 enum class ConditionResult { Run, Skip, Fail };
 
@@ -35,6 +42,8 @@ class StepExpressions {
   /// Fills run.id, run.started_at and workflow.name, and renders the workflow's env (which
   /// may read params, run and workflow). Call once the run's start time is known.
   void start(const RunState& state);
+  /// Adds run.status and run.failed_steps, which the workflow's handlers read.
+  void set_run_outcome(RunStatus status, const std::vector<std::string>& failed_steps);
   /// True when the workflow's or defaults' env hold expressions (then use the two below).
   bool has_workflow_env() const { return has_workflow_env_; }
   const EnvList& workflow_env() const { return workflow_env_; }
@@ -53,8 +62,19 @@ class StepExpressions {
 
   /// True when the step's run, cmd, env or working_dir hold expressions.
   bool renders(std::uint32_t step) const;
-  /// Evaluates them into `out`; false with `cause` set when an expression fails.
-  bool render(std::uint32_t step, const RunState& state, RenderedStep& out, std::string& cause);
+  /// Evaluates them into `out`; false with `cause` set when an expression fails. A fan-out
+  /// child passes its item.
+  bool render(std::uint32_t step, const RunState& state, RenderedStep& out, std::string& cause,
+              const ItemScope* item = nullptr);
+
+  /// Evaluates the step's `repeat.until` (which may read the step's own latest outputs and
+  /// exit code): 1 when true, 0 when false, -1 with `cause` set when it fails.
+  int check_until(std::uint32_t step, const RunState& state, std::string& cause);
+
+  /// The items of a `foreach: ${{ }}` step: false with `cause` set when the expression fails
+  /// or gives no list.
+  bool evaluate_items(std::uint32_t step, const RunState& state, nlohmann::json& items,
+                      std::string& cause);
 
   /// The workflow's `outputs:`, evaluated with every step readable; sets `cause` and returns
   /// what could be evaluated when one fails.
@@ -72,8 +92,10 @@ class StepExpressions {
     std::vector<std::optional<expr::Template>> argv;
     std::vector<std::optional<expr::Template>> env;
     std::optional<expr::Template> working_dir;
-    std::vector<std::uint32_t> reads;  ///< steps named by `steps.<id>`
-    bool reads_all = false;            ///< `steps` used otherwise (`steps.*`, `steps[x]` ...)
+    std::optional<expr::Template> items;  ///< `foreach: ${{ }}`
+    std::optional<expr::Template> until;  ///< `repeat.until`
+    std::vector<std::uint32_t> reads;     ///< steps named by `steps.<id>`
+    bool reads_all = false;               ///< `steps` used otherwise (`steps.*`, `steps[x]` ...)
   };
 
   Compiled* find(std::uint32_t step);

@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/engine/fan_out.hpp"
+
 namespace flowrun::graph {
 namespace {
 
@@ -127,9 +129,12 @@ std::string step_kind(const Step& step) {
     const auto& items = step.foreach->items;
     marker = items && items->is_array() ? "×" + std::to_string(items->size()) : "foreach";
   } else if (step.matrix) {
-    marker = "matrix";
+    marker = "matrix ×" + std::to_string(expand_matrix(*step.matrix).size());
   }
   if (!marker.empty()) kind += kind.empty() ? marker : " " + marker;
+  if (step.repeat) {
+    kind += step.repeat->max > 0 ? " repeat ≤" + std::to_string(step.repeat->max) : " repeat";
+  }
   return kind;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/handlers.hpp"
 #include "core/engine/run_folder.hpp"
 #include "core/load/param_values.hpp"
 #include "core/util/text.hpp"
@@ -45,11 +46,14 @@ void append_outputs(std::string& out, const StepDetails* details,
   out += '}';
 }
 
-void append_step(std::string& out, const std::string& run_dir, const Step& step,
+// One step, or one fan-out child (`id` is then `step[3]` and `index` its item index).
+void append_unit(std::string& out, const std::string& run_dir, const std::string& id,
                  const StepRecord& record, const StepDetails* details,
-                 const std::vector<std::string>& secrets) {
+                 const std::vector<std::string>& secrets, int index,
+                 std::string_view outputs = {}) {
   out += "{\"id\": ";
-  append_json_string(out, step.id);
+  append_json_string(out, id);
+  if (index >= 0) fmt::format_to(std::back_inserter(out), ", \"index\": {}", index);
   fmt::format_to(std::back_inserter(out), ", \"status\": \"{}\", \"attempts\": {}, \"exit_code\": ",
                  to_string(record.status), record.attempts);
   out += record.exit_code < 0 ? "null" : std::to_string(record.exit_code);
@@ -61,11 +65,15 @@ void append_step(std::string& out, const std::string& run_dir, const Step& step,
   bool timed = record.started_ms != 0 && record.ended_ms != 0;
   out += timed ? std::to_string(record.ended_ms - record.started_ms) : "null";
   out += ", \"outputs\": ";
-  append_outputs(out, details, secrets);
+  if (outputs.empty()) {
+    append_outputs(out, details, secrets);
+  } else {
+    out += outputs;
+  }
   out += ", \"log\": ";
   if (record.has_log) {
     std::string path;
-    attempt_file_path(run_dir, step.id, record.attempts, ".log", path);
+    attempt_file_path(run_dir, id, record.attempts, ".log", path);
     append_json_string(out, path);
   } else {
     out += "null";
@@ -83,6 +91,41 @@ void append_step(std::string& out, const std::string& run_dir, const Step& step,
     out += "null";
   }
   out += '}';
+}
+
+// A fan-out step: its outputs are the array of its children's, and `children` lists them.
+void append_step(std::string& out, const Workflow& workflow, const RunState& state,
+                 std::size_t step, const std::vector<std::string>& secrets) {
+  const FanOutSpan* span = state.find_fan_out(step);
+  const std::string& id = workflow.steps[step].id;
+  if (!span) {
+    append_unit(out, state.run_dir, id, state.steps[step], state.find_details(step), secrets, -1);
+    if (HandlerKind kind = handler_kind(workflow, step); kind != HandlerKind::None) {
+      out.pop_back();
+      fmt::format_to(std::back_inserter(out), ", \"handler\": \"{}\"}}", to_string(kind));
+    }
+    return;
+  }
+  const std::size_t base = state.steps.size() + span->first;
+  std::string children = ", \"children\": [";
+  std::string outputs = "[";
+  for (std::uint32_t i = 0; i < span->count; ++i) {
+    if (i) {
+      children += ", ";
+      outputs += ", ";
+    }
+    std::string label = id + "[" + std::to_string(i) + "]";
+    const StepDetails* details = state.find_details(base + i);
+    append_unit(children, state.run_dir, label, state.record_of(base + i), details, secrets,
+                static_cast<int>(i));
+    append_outputs(outputs, details, secrets);
+  }
+  outputs += ']';
+  append_unit(out, state.run_dir, id, state.steps[step], state.find_details(step), secrets, -1,
+              outputs);
+  out.pop_back();  // the closing brace: the children follow
+  out += children;
+  out += "]}";
 }
 
 }  // namespace
@@ -153,8 +196,7 @@ void write_run_summary(const Workflow& workflow, const RunState& state, const Te
   out += ", \"steps\": [";
   for (std::size_t i = 0; i < state.steps.size() && i < workflow.steps.size(); ++i) {
     if (i) out += ", ";
-    append_step(out, state.run_dir, workflow.steps[i], state.steps[i], state.find_details(i),
-                secrets);
+    append_step(out, workflow, state, i, secrets);
     if (out.size() >= kFlushAt) {
       sink(out);
       out.clear();

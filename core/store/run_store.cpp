@@ -270,7 +270,8 @@ std::vector<StepRow> RunStore::steps_of(std::int64_t run_key) {
 std::vector<AttemptRow> RunStore::attempts_of(std::int64_t run_key) {
   Statement query(*db_,
                   "SELECT idx, step_id, attempt, status, exit_code, started_ms, ended_ms, "
-                  "log_path, pgid FROM attempts WHERE run = ?1 ORDER BY idx, item_index, attempt");
+                  "log_path, pgid, item_index FROM attempts WHERE run = ?1 "
+                  "ORDER BY idx, item_index, attempt");
   query.bind(1, run_key);
   std::vector<AttemptRow> attempts;
   while (query.step()) {
@@ -284,6 +285,7 @@ std::vector<AttemptRow> RunStore::attempts_of(std::int64_t run_key) {
     row.ended_ms = query.column_int(6);
     row.log_path = query.column_text(7);
     row.pgid = static_cast<pid_t>(query.column_int(8));
+    row.item_index = static_cast<int>(query.column_int(9));
     attempts.push_back(std::move(row));
   }
   return attempts;

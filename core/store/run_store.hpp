@@ -58,7 +58,8 @@ struct StepRow {
 /// One attempt of a step.
 struct AttemptRow {
   std::size_t index = 0;
-  std::string step_id;
+  int item_index = -1;  ///< the child of a fan-out step, or -1
+  std::string step_id;  ///< `id`, or `id[3]` for a fan-out child
   int attempt = 0;
   std::string status;  ///< `running` until it ends
   int exit_code = -1;

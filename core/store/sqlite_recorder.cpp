@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/engine/event_loop.hpp"
+#include "core/engine/fan_out.hpp"
+#include "core/engine/handlers.hpp"
 #include "core/report/run_summary.hpp"
 
 namespace flowrun {
@@ -18,6 +20,16 @@ std::string outputs_json(const StepDetails* details) {
     append_json_string(text, value);
   }
   return text + "}";
+}
+
+// Where a unit's attempts go: a child's rows carry its step's index and its item index.
+std::int64_t attempt_index(const RunState& state, std::size_t unit) {
+  return static_cast<std::int64_t>(state.step_of(unit));
+}
+
+std::int64_t item_index(const RunState& state, std::size_t unit) {
+  return state.is_child(unit) ? std::int64_t{state.children[unit - state.steps.size()].index}
+                              : std::int64_t{-1};
 }
 
 std::string dump(const nlohmann::json& value) {
@@ -39,11 +51,12 @@ SqliteRecorder::SqliteRecorder(Database& db, std::int64_t run_key, const Workflo
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
       insert_attempt_(db,
                       "INSERT OR REPLACE INTO attempts (run, idx, attempt, step_id, status, "
-                      "started_ms, pgid, log_path) VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7)"),
+                      "started_ms, pgid, log_path, item_index) VALUES (?1, ?2, ?3, ?4, "
+                      "'running', ?5, ?6, ?7, ?8)"),
       finish_attempt_(db,
                       "UPDATE attempts SET status = ?4, exit_code = ?5, signal = ?6, ended_ms = "
                       "?7, log_path = ?8, outputs = ?9 WHERE run = ?1 AND idx = ?2 AND "
-                      "item_index = -1 AND attempt = ?3"),
+                      "item_index = ?10 AND attempt = ?3"),
       upsert_step_(db,
                    "INSERT OR REPLACE INTO steps (run, idx, step_id, status, attempts, "
                    "exit_code, signal, started_ms, ended_ms, has_log, continued, cause, outputs) "
@@ -111,6 +124,12 @@ void SqliteRecorder::run_started(const RunState& state) {
       queue(forget, {run_key_, static_cast<std::int64_t>(i)});
     }
   }
+  // Fan-out children are rows past the steps; the kept ones are written again.
+  Statement forget_children(db_, "DELETE FROM steps WHERE run = ?1 AND idx >= ?2");
+  if (redrive_) queue(forget_children, {run_key_, static_cast<std::int64_t>(state.steps.size())});
+  for (std::size_t i = 0; i < state.children.size(); ++i) {
+    if (is_final(state.children[i].record.status)) queue_step(state, state.steps.size() + i);
+  }
   event(redrive_ ? "RunRedriven" : "RunStarted", nullptr, 0,
         kept ? fmt::format("{} steps, {} kept", state.steps.size(), kept)
              : fmt::format("{} steps", state.steps.size()));
@@ -118,46 +137,60 @@ void SqliteRecorder::run_started(const RunState& state) {
   summary_.run_started(state);
 }
 
-void SqliteRecorder::attempt_started(const RunState&, std::size_t step, int attempt, pid_t pgid) {
-  const std::string& id = workflow_.steps[step].id;
+void SqliteRecorder::attempt_started(const RunState& state, std::size_t step, int attempt,
+                                     pid_t pgid) {
+  const std::string id = unit_label(workflow_, state, step);
   folder_.attempt_log_path(id, attempt, path_);
-  queue(insert_attempt_, {run_key_, static_cast<std::int64_t>(step), std::int64_t{attempt}, id,
-                          now_epoch_ms(), std::int64_t{pgid}, path_});
+  queue(insert_attempt_, {run_key_, attempt_index(state, step), std::int64_t{attempt}, id,
+                          now_epoch_ms(), std::int64_t{pgid}, path_, item_index(state, step)});
   event("AttemptStarted", &id, attempt, pgid > 0 ? fmt::format("process group {}", pgid) : "");
 }
 
 void SqliteRecorder::attempt_finished(const RunState& state, std::size_t step,
                                       const AttemptResult& result) {
-  const std::string& id = workflow_.steps[step].id;
+  const std::string id = unit_label(workflow_, state, step);
   std::string outputs = outputs_json(state.find_details(step));
-  queue(finish_attempt_, {run_key_, static_cast<std::int64_t>(step), std::int64_t{result.attempt},
-                          std::string(to_string(result.status)), std::int64_t{result.exit_code},
-                          std::int64_t{result.signal}, now_epoch_ms(), std::string(result.log_path),
-                          outputs.empty() ? Value(nullptr) : Value(std::move(outputs))});
+  queue(finish_attempt_,
+        {run_key_, attempt_index(state, step), std::int64_t{result.attempt},
+         std::string(to_string(result.status)), std::int64_t{result.exit_code},
+         std::int64_t{result.signal}, now_epoch_ms(), std::string(result.log_path),
+         outputs.empty() ? Value(nullptr) : Value(std::move(outputs)), item_index(state, step)});
   event("AttemptFinished", &id, result.attempt,
         fmt::format("{} (exit code {})", to_string(result.status), result.exit_code));
 }
 
 void SqliteRecorder::step_retrying(const RunState& state, std::size_t step, std::int64_t delay_ms) {
-  event("StepRetrying", &workflow_.steps[step].id, state.steps[step].attempts + 1,
+  const std::string id = unit_label(workflow_, state, step);
+  event("StepRetrying", &id, state.record_of(step).attempts + 1,
         fmt::format("next attempt in {}", format_duration(Duration{delay_ms})));
 }
 
 void SqliteRecorder::step_finished(const RunState& state, std::size_t step) {
   queue_step(state, step);
   const StepDetails* details = state.find_details(step);
-  std::string detail(to_string(state.steps[step].status));
+  std::string detail(to_string(state.record_of(step).status));
   if (details && !details->cause.empty()) detail += ": " + details->cause;
-  event("StepFinished", &workflow_.steps[step].id, 0, std::move(detail));
+  const std::string id = unit_label(workflow_, state, step);
+  event("StepFinished", &id, 0, std::move(detail));
+}
+
+void SqliteRecorder::step_note(const RunState& state, std::size_t unit, std::string_view type,
+                               const std::string& detail) {
+  if (unit >= state.steps.size() + state.children.size()) {  // about the whole run
+    event(type, nullptr, 0, detail);
+    return;
+  }
+  const std::string id = unit_label(workflow_, state, unit);
+  event(type, &id, 0, detail);
 }
 
 void SqliteRecorder::queue_step(const RunState& state, std::size_t step) {
-  const StepRecord& record = state.steps[step];
+  const StepRecord& record = state.record_of(step);
   const StepDetails* details = state.find_details(step);
   std::string outputs = outputs_json(details);
   bool has_cause = details && !details->cause.empty();
   queue(upsert_step_,
-        {run_key_, static_cast<std::int64_t>(step), workflow_.steps[step].id,
+        {run_key_, static_cast<std::int64_t>(step), unit_label(workflow_, state, step),
          std::string(to_string(record.status)), std::int64_t{record.attempts},
          std::int64_t{record.exit_code}, std::int64_t{record.signal}, record.started_ms,
          record.ended_ms, std::int64_t{record.has_log}, std::int64_t{record.continued},
@@ -167,7 +200,7 @@ void SqliteRecorder::queue_step(const RunState& state, std::size_t step) {
 
 void SqliteRecorder::run_finished(const RunState& state) {
   std::string failed_step;
-  for (std::size_t i = 0; i < state.steps.size(); ++i) {
+  for (std::size_t i = 0; i < handlers_from(workflow_); ++i) {
     StepStatus status = state.steps[i].status;
     if ((status == StepStatus::Failed || status == StepStatus::TimedOut) &&
         !state.steps[i].continued) {

@@ -31,6 +31,8 @@ class SqliteRecorder : public RunRecorder {
   void step_retrying(const RunState& state, std::size_t step, std::int64_t delay_ms) override;
   void step_finished(const RunState& state, std::size_t step) override;
   void run_finished(const RunState& state) override;
+  void step_note(const RunState& state, std::size_t unit, std::string_view type,
+                 const std::string& detail) override;
   std::int64_t flush() override;
 
   /// The longest a change waits in memory before it is committed.

@@ -24,6 +24,7 @@ struct Site {
   std::string_view where;                    ///< "in step 'x'" and the like, for messages
   const Step* step = nullptr;                ///< the reading step; null: any step may be read
   bool in_handler = false;
+  bool reads_self = false;  ///< `repeat.until` reads the step's own latest outputs
 };
 
 std::string lower(std::string_view text) { return expr::fold_lower(text); }
@@ -89,7 +90,9 @@ class ExpressionChecker {
       check(site(step.foreach->expression, step.foreach->pos));
     }
     if (step.repeat && !step.repeat->until.empty()) {
-      check(site(step.repeat->until, step.repeat->until_pos, true));
+      Site until = site(step.repeat->until, step.repeat->until_pos, true);
+      until.reads_self = true;
+      check(until);
     }
     check_json_strings(step.with, site("", step.pos));
   }
@@ -148,10 +151,14 @@ class ExpressionChecker {
       if (expr::equals_ignore_case(name, node.name)) {
         bool item = expr::equals_ignore_case(node.name, "item") ||
                     expr::equals_ignore_case(node.name, "item_index");
+        bool matrix = expr::equals_ignore_case(node.name, "matrix");
         if (item && site.step && !site.step->foreach && !site.step->matrix) {
           at(site, part.offset + node.offset, node.length, "expr-unknown-context",
              fmt::format("'{}' is only set in a step with 'foreach' or 'matrix' ({})", node.name,
                          site.where));
+        } else if (matrix && site.step && !site.step->matrix) {
+          at(site, part.offset + node.offset, node.length, "expr-unknown-context",
+             fmt::format("'matrix' is only set in a step with 'matrix' ({})", site.where));
         }
         return;
       }
@@ -211,6 +218,7 @@ class ExpressionChecker {
     }
     if (!site.step || site.in_handler) return;
     if (site.contexts == &kWorkflowContexts) return;
+    if (site.reads_self && workflow_.steps[found->second].id == site.step->id) return;
     if (is_upstream(*site.step, found->second)) return;
     const std::string& id = workflow_.steps[found->second].id;
     at(site, offset, length, "expr-not-upstream",
@@ -268,8 +276,8 @@ class ExpressionChecker {
 }  // namespace
 
 const std::vector<std::string>& step_context_names() {
-  static const std::vector<std::string> names = {"params",   "env",  "steps",     "run",
-                                                 "workflow", "item", "item_index"};
+  static const std::vector<std::string> names = {"params",   "env",  "steps",      "run",
+                                                 "workflow", "item", "item_index", "matrix"};
   return names;
 }
 

@@ -1,0 +1,101 @@
+// `type: wait`: a duration, an instant (`until`) or a file (`for.file`) waited for with
+// event-loop timers, so a waiting step costs no CPU between checks. The step's `timeout`
+// bounds the wait; `soft_fail` makes running out of it `skipped` instead of `timed_out`.
+// While it waits the step sits in the retrying queue, so a cancel ends it like a retry delay.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/engine/scheduler.hpp"
+
+namespace flowrun {
+
+void Scheduler::begin_wait(std::uint32_t unit) {
+  const Step& definition = definition_of(unit);
+  std::string cause;
+  std::optional<SensorSpec> spec = read_sensor(definition.type_config, cause);
+  if (!spec) {
+    finish(unit, StepStatus::Failed, std::move(cause));
+    return;
+  }
+  const std::int64_t now = monotonic_ns();
+  SensorRun run;
+  run.spec = std::move(*spec);
+  run.interval_ms = run.spec.interval_ms;
+  std::optional<Duration> timeout =
+      definition.timeout ? definition.timeout : workflow_.defaults.timeout;
+  if (timeout) run.deadline_ns = now + timeout->milliseconds * 1000000;
+  std::string note;
+  switch (run.spec.kind) {
+    case SensorSpec::Kind::Duration:
+      run.target_ns = now + run.spec.duration_ms * 1000000;
+      note = "waiting " + format_duration(Duration{run.spec.duration_ms});
+      break;
+    case SensorSpec::Kind::Until:
+      run.target_ns = now + std::max<std::int64_t>(0, run.spec.until_ms - now_epoch_ms()) * 1000000;
+      note = "waiting until " + format_timestamp(run.spec.until_ms);
+      break;
+    case SensorSpec::Kind::File:
+      run.path = run.spec.path.front() == '/'
+                     ? run.spec.path
+                     : std::string(working_dir_for(definition.working_dir)) + "/" + run.spec.path;
+      note = fmt::format("waiting for the file {}, checking every {}", run.path,
+                         format_duration(Duration{run.interval_ms}));
+      break;
+  }
+  state_.record_of(unit).status = StepStatus::Running;
+  recorder_.step_note(state_, unit, "WaitStarted", note);
+  observer_.step_note(state_, unit, "WaitStarted", note);
+  sensors_[unit] = std::move(run);
+  retrying_.push_back(unit);
+  check_sensor(unit);
+}
+
+void Scheduler::check_sensor(std::uint32_t unit) {
+  auto found = sensors_.find(unit);
+  if (found == sensors_.end()) return;
+  SensorRun& run = found->second;
+  if (is_final(state_.record_of(unit).status)) {  // cancelled while it waited
+    sensors_.erase(found);
+    return;
+  }
+  const std::int64_t now = monotonic_ns();
+  bool ready = run.spec.kind == SensorSpec::Kind::File
+                   ? check_file(run.spec, run.path, now, run.probe)
+                   : now >= run.target_ns;
+  if (ready) {
+    end_wait(unit, StepStatus::Succeeded, {});
+    return;
+  }
+  if (run.deadline_ns && now >= run.deadline_ns) {
+    const Step& definition = definition_of(unit);
+    Duration limit = definition.timeout ? *definition.timeout : *workflow_.defaults.timeout;
+    std::string what = run.spec.kind == SensorSpec::Kind::File
+                           ? fmt::format("the file {} was not ready", run.path)
+                           : std::string("the wait did not end");
+    std::string cause =
+        fmt::format("wait: {} within its timeout of {}", what, format_duration(limit));
+    if (run.spec.soft_fail) {
+      end_wait(unit, StepStatus::Skipped, cause + " (soft_fail)");
+    } else {
+      end_wait(unit, StepStatus::TimedOut, std::move(cause));
+    }
+    return;
+  }
+  std::int64_t next =
+      run.spec.kind == SensorSpec::Kind::File ? now + run.interval_ms * 1000000 : run.target_ns;
+  if (run.spec.kind == SensorSpec::Kind::File) {
+    run.interval_ms =
+        static_cast<std::int64_t>(static_cast<double>(run.interval_ms) * run.spec.backoff);
+  }
+  if (run.deadline_ns) next = std::min(next, run.deadline_ns);
+  timers_.push({next, unit, state_.record_of(unit).attempts, TimerKind::SensorCheck});
+}
+
+void Scheduler::end_wait(std::uint32_t unit, StepStatus status, std::string cause) {
+  std::erase(retrying_, unit);
+  sensors_.erase(unit);
+  finish(unit, status, std::move(cause));
+}
+
+}  // namespace flowrun
