@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "core/engine/fan_out.hpp"
 #include "core/engine/retry_policy.hpp"
@@ -23,6 +24,22 @@ void append_to_log(const std::string& path, const std::string& text) {
 
 std::int64_t elapsed_ms(std::int64_t started_ns) { return (monotonic_ns() - started_ns) / 1000000; }
 
+// A descriptor closed when it goes out of scope, unless released.
+class OwnedFd {
+ public:
+  explicit OwnedFd(int fd) : fd_(fd) {}
+  ~OwnedFd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
 }  // namespace
 
 void Scheduler::start_attempt(std::uint32_t step) {
@@ -32,6 +49,7 @@ void Scheduler::start_attempt(std::uint32_t step) {
   if (attempt == record.attempts_before + 1) record.started_ms = now_epoch_ms();
   record.status = StepStatus::Running;
   record.ended_ms = 0;
+  OwnedFd log_fd(take_opened_log(step, attempt));
   const std::string& label = label_of(step);
   folder_.attempt_log_path(label, attempt, log_path_);
   folder_.attempt_output_path(label, attempt, output_path_);
@@ -105,8 +123,10 @@ void Scheduler::start_attempt(std::uint32_t step) {
       fail_to_start(step, std::string("cannot create a pipe: ") + std::strerror(errno));
       return;
     }
-    slot.log_fd = open_append(log_path_.c_str());
+    slot.log_fd = log_fd.get() >= 0 ? log_fd.release() : open_append(log_path_.c_str());
     request.output_fd = pipe_fds[1];
+  } else if (log_fd.get() >= 0) {
+    request.output_fd = log_fd.get();  // the log, opened ahead
   }
   slot.started_ns = monotonic_ns();
   SpawnResult started = spawner_.spawn(request);

@@ -93,6 +93,8 @@ Scheduler::Scheduler(const Workflow& workflow, const RunOptions& options, const 
   extra_env_ = {"FLOWRUN_RUN_ID=" + state_.run_id, "FLOWRUN_WORKFLOW=" + workflow.name, "", "", ""};
 }
 
+Scheduler::~Scheduler() { drop_opened_logs(); }
+
 RunState Scheduler::run() {
   begin();
   while (true) {
@@ -107,6 +109,7 @@ RunState Scheduler::run() {
       strand_remaining();
       break;
     }
+    open_logs_ahead();
     wait_for_events();
   }
   end();
@@ -178,6 +181,7 @@ void Scheduler::finish(std::uint32_t step, StepStatus status, std::string cause)
     return;
   }
   decided_[step] = 1;
+  if (!opened_logs_.empty()) drop_opened_logs_of(step);
   StepRecord& record = state_.steps[step];
   record.status = status;
   record.continued = workflow_.steps[step].continue_on_error &&
@@ -394,6 +398,7 @@ void Scheduler::fire_timers() {
 
 void Scheduler::begin_stop(StopReason reason, int signal) {
   stop_reason_ = reason;
+  drop_opened_logs();
   state_.stop_signal = signal;
   observer_.run_stopping(state_, signal);
   const std::int64_t now = monotonic_ns();
@@ -453,6 +458,7 @@ void Scheduler::finish_outputs() {
 }
 
 void Scheduler::end() {
+  drop_opened_logs();
   for (pid_t group : leftover_groups_) signal_group(group, SIGKILL);
   state_.ended_ms = now_epoch_ms();
   if (!handlers_released_) settle_status();

@@ -27,6 +27,9 @@ class Scheduler {
  public:
   Scheduler(const Workflow& workflow, const RunOptions& options, const RunFolder& folder,
             RunRecorder& recorder, RunObserver& observer);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
   RunState run();
   /// Starts from a state made by prepare_redrive instead of an empty one (before `run`).
   void start_from(RunState previous);
@@ -144,6 +147,20 @@ class Scheduler {
   Slot* find_slot(std::uint32_t step, int attempt);
   std::int64_t kill_grace_ns(const Step& step) const;
 
+  // log_ahead.cpp: log files created while the loop would sleep, not in the spawned child
+  struct OpenedLog {
+    std::uint32_t step = 0;
+    int attempt = 0;
+    int fd = -1;
+  };
+  void open_logs_ahead();
+  void open_log_ahead(std::uint32_t step);
+  /// The descriptor opened ahead for this attempt (the caller closes it), or -1.
+  int take_opened_log(std::uint32_t step, int attempt);
+  void drop_opened_log(std::size_t index);
+  void drop_opened_logs_of(std::uint32_t step);
+  void drop_opened_logs();
+
   const Workflow& workflow_;
   const RunOptions& options_;
   const RunFolder& folder_;
@@ -194,6 +211,8 @@ class Scheduler {
   RenderedStep rendered_;
   std::vector<std::string> attempt_env_;
   std::string stdout_path_;
+  std::vector<OpenedLog> opened_logs_;
+  std::string ahead_path_;
 };
 
 }  // namespace flowrun

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/report/run_summary.hpp"
@@ -229,4 +231,48 @@ TEST_CASE("a long chain finishes, and an early failure cascades through it") {
   }
   fx.run();
   CHECK(fx.step("s2999").status == StepStatus::UpstreamFailed);
+}
+
+namespace {
+std::vector<std::string> files_in(const std::string& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+}  // namespace
+
+// Logs are opened ahead of their attempts (the next step of a chain while its need runs, the
+// head of the ready queue); an attempt that never starts must leave no log behind.
+TEST_CASE("only attempts that started have a log, whatever was opened ahead") {
+  SUBCASE("a chain broken by a failure") {
+    EngineFixture fx;
+    fx.options.jobs = 1;
+    fx.workflow.steps.push_back(run_step("first", "echo first"));
+    fx.workflow.steps.push_back(run_step("breaks", "sleep 0.05; exit 4", {"first"}));
+    fx.workflow.steps.push_back(run_step("never", "echo never", {"breaks"}));
+    fx.workflow.steps.push_back(run_step("never_either", "echo no", {"never"}));
+    fx.run();
+    CHECK(fx.step("never").status == StepStatus::UpstreamFailed);
+    std::vector<std::string> expected = {"breaks.attempt-1.log", "first.attempt-1.log"};
+    CHECK(files_in(fx.state.run_dir + "/steps") == expected);
+    CHECK(fx.log_of("first") == "first\n");
+    CHECK(fx.log_of("breaks").empty());
+  }
+  SUBCASE("retries and what waits for them") {
+    EngineFixture fx;
+    fx.options.jobs = 1;
+    Step retried = run_step("retried", "sleep 0.05; exit 5");
+    retried.retry = RetryPolicy{};
+    retried.retry->attempts = 2;
+    fx.workflow.steps.push_back(retried);
+    fx.workflow.steps.push_back(run_step("after", "echo after", {"retried"}));
+    fx.run();
+    CHECK(fx.step("retried").attempts == 2);
+    CHECK(fx.step("after").status == StepStatus::UpstreamFailed);
+    std::vector<std::string> expected = {"retried.attempt-1.log", "retried.attempt-2.log"};
+    CHECK(files_in(fx.state.run_dir + "/steps") == expected);
+  }
 }
