@@ -1,6 +1,10 @@
 #include "core/store/sqlite_recorder.hpp"
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <utility>
 
 #include "core/engine/event_loop.hpp"
 #include "core/engine/fan_out.hpp"
@@ -67,17 +71,26 @@ SqliteRecorder::SqliteRecorder(Database& db, std::int64_t run_key, const Workflo
   pending_.reserve(1024);
 }
 
-SqliteRecorder::~SqliteRecorder() { db_.rollback(); }
+SqliteRecorder::~SqliteRecorder() {
+  if (writer_.joinable()) {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_writer_.notify_one();
+    writer_.join();
+  }
+  db_.rollback();
+}
 
 void SqliteRecorder::queue(Statement& statement, std::vector<Value> values) {
   pending_.push_back(Write{&statement, std::move(values)});
 }
 
-void SqliteRecorder::commit() {
-  last_commit_ns_ = monotonic_ns();
-  if (pending_.empty()) return;
+void SqliteRecorder::write_batch(std::vector<Write>& writes) {
+  if (writes.empty()) return;
   Transaction transaction(db_);
-  for (Write& write : pending_) {
+  for (Write& write : writes) {
     Statement& statement = *write.statement;
     for (std::size_t i = 0; i < write.values.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
@@ -90,14 +103,80 @@ void SqliteRecorder::commit() {
     statement.run();
   }
   transaction.commit();
-  pending_.clear();
+  writes.clear();
+}
+
+void SqliteRecorder::hand_over() {
+  last_commit_ns_ = monotonic_ns();
+  if (pending_.empty()) return;
+  if (!writer_.joinable()) {
+    // The writer must never take a signal meant for the event loop (SIGCHLD, SIGINT,
+    // SIGTERM are read from a signalfd): it starts with every signal blocked.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    writer_ = std::thread([this] { writer_loop(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (handed_.empty()) {
+      handed_.swap(pending_);
+    } else {
+      for (Write& write : pending_) handed_.push_back(std::move(write));
+      pending_.clear();
+    }
+  }
+  wake_writer_.notify_one();
+}
+
+void SqliteRecorder::writer_loop() {
+  std::vector<Write> batch;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_writer_.wait(lock, [this] { return stopping_ || !handed_.empty(); });
+    if (handed_.empty()) return;  // stopping, nothing left
+    batch.swap(handed_);
+    writing_ = true;
+    lock.unlock();
+    std::exception_ptr failure;
+    try {
+      write_batch(batch);
+    } catch (...) {
+      failure = std::current_exception();
+      batch.clear();
+    }
+    lock.lock();
+    writing_ = false;
+    if (failure && !failure_) {
+      failure_ = failure;
+      writer_failed_.store(true, std::memory_order_release);
+    }
+    written_.notify_all();
+  }
+}
+
+void SqliteRecorder::drain() {
+  std::unique_lock lock(mutex_);
+  written_.wait(lock, [this] { return handed_.empty() && !writing_; });
+  if (failure_) {
+    writer_failed_.store(false, std::memory_order_relaxed);
+    std::rethrow_exception(std::exchange(failure_, nullptr));
+  }
+}
+
+void SqliteRecorder::commit() {
+  drain();
+  last_commit_ns_ = monotonic_ns();
+  write_batch(pending_);
 }
 
 std::int64_t SqliteRecorder::flush() {
+  if (writer_failed_.load(std::memory_order_acquire)) drain();  // rethrows the writer's failure
   if (pending_.empty()) return -1;
   std::int64_t waited_ms = (monotonic_ns() - last_commit_ns_) / 1000000;
   if (waited_ms < kBatchMs) return kBatchMs - waited_ms;
-  commit();
+  hand_over();
   return -1;
 }
 
@@ -110,6 +189,7 @@ void SqliteRecorder::event(std::string_view type, const std::string* step_id, in
 }
 
 void SqliteRecorder::run_started(const RunState& state) {
+  drain();
   Statement update(db_, "UPDATE runs SET status = 'running', started_ms = ?2 WHERE key = ?1");
   queue(update, {run_key_, state.started_ms});
   // A redrive starts from kept steps: their rows stay (or are copied, for a new run); the
@@ -208,6 +288,7 @@ void SqliteRecorder::run_finished(const RunState& state) {
       break;
     }
   }
+  drain();
   Statement update(db_,
                    "UPDATE runs SET status = ?2, ended_ms = ?3, error = ?4, cause = ?5, "
                    "output = ?6, stop_signal = ?7, failed_step = ?8 WHERE key = ?1");

@@ -1,7 +1,12 @@
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -13,10 +18,11 @@ namespace flowrun {
 
 /// Records a run in the SQLite history (and its `summary.json`, through a FileRecorder).
 /// The run's row must exist (RunStore::claim_run or claim_redrive). Changes are buffered in
-/// memory and written by `flush()` when the loop is about to sleep, in one short write
-/// transaction per kBatchMs at most (group commit: no lock is held while the loop sleeps).
-/// The start and end of the run are written at once. Throws flowrun::Error when the
-/// database fails.
+/// memory and handed by `flush()`, when the loop is about to sleep, to a writer thread that
+/// commits them in one short write transaction per kBatchMs at most (group commit: no lock
+/// is held while the loop sleeps, and the loop never waits for the disk). The start and end
+/// of the run are written at once, after what the writer still had. Throws flowrun::Error
+/// when the database fails (a failure of the writer at the next flush).
 class SqliteRecorder : public RunRecorder {
  public:
   SqliteRecorder(Database& db, std::int64_t run_key, const Workflow& workflow,
@@ -46,6 +52,15 @@ class SqliteRecorder : public RunRecorder {
   };
 
   void queue(Statement& statement, std::vector<Value> values);
+  /// Writes `writes` in one transaction (the caller owns the connection for that time).
+  void write_batch(std::vector<Write>& writes);
+  /// Hands what is pending to the writer thread (started on first use).
+  void hand_over();
+  /// Waits until the writer has written everything handed to it; rethrows its failure.
+  /// Afterwards this thread may use the connection until the next hand_over.
+  void drain();
+  void writer_loop();
+  /// Writes what is pending on this thread, after draining the writer.
   void commit();
   void queue_step(const RunState& state, std::size_t step);
   void event(std::string_view type, const std::string* step_id, int attempt, std::string detail);
@@ -60,6 +75,16 @@ class SqliteRecorder : public RunRecorder {
   std::string path_;  // reused buffer
   std::vector<Write> pending_;
   std::int64_t last_commit_ns_ = 0;
+  // The writer thread and what it shares with the loop, under mutex_.
+  std::thread writer_;
+  std::mutex mutex_;
+  std::condition_variable wake_writer_;
+  std::condition_variable written_;
+  std::vector<Write> handed_;
+  bool writing_ = false;
+  bool stopping_ = false;
+  std::exception_ptr failure_;
+  std::atomic<bool> writer_failed_{false};
   Statement insert_event_;
   Statement insert_attempt_;
   Statement finish_attempt_;
