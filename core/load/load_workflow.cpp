@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <malloc.h>
+
 #include <filesystem>
 #include <sstream>
 
@@ -114,14 +116,24 @@ void read_outputs(FieldReader& r, const Node& value, Workflow& workflow) {
   }
 }
 
-void read_steps(FieldReader& r, const Node& value, Workflow& workflow) {
+// Freed tree nodes are small blocks; malloc keeps them resident unless asked to give back
+// the pages they free, every so many steps.
+constexpr std::size_t kStepsBetweenTrims = 2048;
+
+// `consume`: the tree is not const (consume_workflow), and each step's node is released once
+// converted.
+void read_steps(FieldReader& r, const Node& value, Workflow& workflow, bool consume) {
   if (!value.is_sequence()) {
     r.wrong_type(value, "steps", "a list of steps");
     return;
   }
   workflow.steps.reserve(value.items.size());
+  std::size_t converted = 0;
   for (const auto& item : value.items) {
     if (auto step = load_step(r, item, "")) workflow.steps.push_back(std::move(*step));
+    if (!consume) continue;
+    const_cast<Node&>(item) = Node{};
+    if (++converted % kStepsBetweenTrims == 0) malloc_trim(0);
   }
 }
 
@@ -155,7 +167,7 @@ void read_scalar_keys(FieldReader& r, const std::string& key, const Node& value,
   }
 }
 
-void read_workflow_keys(FieldReader& r, const Node& root, Workflow& workflow) {
+void read_workflow_keys(FieldReader& r, const Node& root, Workflow& workflow, bool consume) {
   for (const auto& entry : root.entries) {
     const std::string& key = entry.key.text;
     const Node& value = entry.value;
@@ -172,7 +184,7 @@ void read_workflow_keys(FieldReader& r, const Node& root, Workflow& workflow) {
     } else if (key == "schedule") {
       read_schedule(r, value, workflow);
     } else if (key == "steps") {
-      read_steps(r, value, workflow);
+      read_steps(r, value, workflow, consume);
     } else if (auto* handlers = handler_list(workflow, key)) {
       *handlers = read_handler(r, value, key);
     } else {
@@ -197,7 +209,10 @@ void set_file_names(const std::string& path, Workflow& workflow) {
 
 }  // namespace
 
-std::optional<Workflow> load_workflow(const Document& document, Diagnostics& diagnostics) {
+namespace {
+
+std::optional<Workflow> convert_workflow(const Document& document, Diagnostics& diagnostics,
+                                         bool consume) {
   FieldReader r(document.path(), diagnostics);
   const Node& root = document.root;
   if (!root.is_mapping()) {
@@ -209,11 +224,24 @@ std::optional<Workflow> load_workflow(const Document& document, Diagnostics& dia
   Workflow workflow;
   set_file_names(document.path(), workflow);
   r.check_keys(root, workflow_keys(), "at the top level");
-  read_workflow_keys(r, root, workflow);
+  read_workflow_keys(r, root, workflow, consume);
   if (!root.find("steps")) {
     r.error("missing-key", root, "the workflow has no 'steps'")
         .note("add a list of steps, each with an 'id' and an action such as 'run'");
   }
+  return workflow;
+}
+
+}  // namespace
+
+std::optional<Workflow> load_workflow(const Document& document, Diagnostics& diagnostics) {
+  return convert_workflow(document, diagnostics, false);
+}
+
+std::optional<Workflow> consume_workflow(Document& document, Diagnostics& diagnostics) {
+  std::optional<Workflow> workflow = convert_workflow(document, diagnostics, true);
+  document.root = Node{};
+  malloc_trim(0);
   return workflow;
 }
 

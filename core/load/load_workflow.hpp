@@ -16,6 +16,10 @@ namespace flowrun {
 /// added. Durations inside `Step::type_config` (`duration`, `interval`, `for.stable_for`) are
 /// stored as integer milliseconds; other type keys as written.
 std::optional<Workflow> load_workflow(const Document& document, Diagnostics& diagnostics);
+/// The same, freeing each step's part of `document.root` as soon as it is converted, and the
+/// rest of the tree at the end (`document.root` is left null): the tree of a large workflow
+/// is about as big as its model, and the two need not be resident at once.
+std::optional<Workflow> consume_workflow(Document& document, Diagnostics& diagnostics);
 
 /// Known keys, in the order the documentation lists them (for suggestions and the schema).
 const std::vector<std::string>& workflow_keys();

@@ -65,6 +65,9 @@ SqliteRecorder::SqliteRecorder(Database& db, std::int64_t run_key, const Workflo
                    "INSERT OR REPLACE INTO steps (run, idx, step_id, status, attempts, "
                    "exit_code, signal, started_ms, ended_ms, has_log, continued, cause, outputs) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)") {
+  // The recorder appends rows at the end of a few b-trees: a small page cache is enough, and
+  // SQLite's default (2 MB) would be most of flowrun's memory for a long run.
+  db.execute("PRAGMA cache_size = -256");
   Statement last(db, "SELECT coalesce(max(seq), 0) FROM events WHERE run = ?1");
   last.bind(1, run_key);
   if (last.step()) next_seq_ = last.column_int(0) + 1;

@@ -20,7 +20,7 @@ std::optional<Definition> convert(std::optional<Document> document, Diagnostics&
       check_asl_data(definition.document.root, definition.path(), diagnostics);
     }
   } else {
-    definition.workflow = load_workflow(definition.document, diagnostics);
+    definition.workflow = consume_workflow(definition.document, diagnostics);
     if (definition.workflow) validate_workflow(*definition.workflow, diagnostics);
   }
   diagnostics.sort();
