@@ -84,6 +84,7 @@ void Scheduler::queue_children(std::uint32_t step, FanOutRun& fan) {
 }
 
 void Scheduler::finish_child(std::uint32_t unit, StepStatus status, std::string cause) {
+  if (!opened_logs_.empty()) drop_opened_logs_of(unit);
   StepRecord& record = state_.record_of(unit);
   record.status = status;
   if (record.started_ms != 0 && record.ended_ms == 0) record.ended_ms = now_epoch_ms();
