@@ -13,8 +13,10 @@
 #include "core/engine/engine.hpp"
 #include "core/engine/redrive.hpp"
 #include "core/engine/run_folder.hpp"
+#include "core/load/secrets.hpp"
 #include "core/report/run_summary.hpp"
 #include "core/store/run_history.hpp"
+#include "core/store/run_props.hpp"
 #include "core/store/sqlite_recorder.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
@@ -111,6 +113,10 @@ int resume(const ResumeOptions& options) {
   }
   Workflow workflow = load_run_workflow(run);
   std::optional<std::size_t> from = find_from(workflow, options.from);
+  // Secrets are never stored: a resumed run reads them again, before anything reruns.
+  ResolvedSecrets secrets = resolve_secrets(workflow, current_environment());
+  for (const std::string& error : secrets.errors) print_error(workflow.file + ": " + error);
+  if (!secrets.errors.empty()) return kExitUsage;
   RunState state = load_run_state(*store, run, workflow);
   std::size_t rerun = prepare_redrive(workflow, state, from);
   std::optional<RunFolder> folder;
@@ -125,8 +131,10 @@ int resume(const ResumeOptions& options) {
   RunOptions run_options;
   run_options.jobs = options.jobs;
   run_options.stream = options.stream;
-  run_options.environment = current_environment();
+  run_options.environment = without_secret_sources(workflow, current_environment());
   run_options.params = run.params;
+  run_options.secrets = secrets.values;
+  run_options.read_props = [&store, key] { return RunProps(store->db(), key).list(); };
   SqliteRecorder recorder(store->db(), key, workflow, *folder, !options.new_run);
   TerminalObserver observer(workflow, stderr, isatty(STDERR_FILENO) == 1);
   RunState result =

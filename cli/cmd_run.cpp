@@ -9,6 +9,7 @@
 #include "cli/cmd_run_asl.hpp"
 #include "cli/history_support.hpp"
 #include "cli/state_dir.hpp"
+#include "cli/substitution_options.hpp"
 #include "cli/terminal.hpp"
 #include "cli/terminal_observer.hpp"
 #include "core/engine/dag.hpp"
@@ -18,12 +19,13 @@
 #include "core/engine/preview.hpp"
 #include "core/load/load_document.hpp"
 #include "core/load/param_values.hpp"
+#include "core/load/secrets.hpp"
 #include "core/report/run_summary.hpp"
+#include "core/store/run_props.hpp"
 #include "core/store/run_store.hpp"
 #include "core/store/sqlite_recorder.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
-#include "cli/substitution_options.hpp"
 #include "core/validate/load_definition.hpp"
 #include "core/validate/render_diagnostics.hpp"
 
@@ -136,9 +138,13 @@ std::string indent_lines(std::string text, const std::string& indent) {
 }
 
 // The dry run: what would run, with what can be known before the run rendered.
-int print_plan(const Workflow& workflow, const nlohmann::json& params, bool json) {
+int print_plan(const Workflow& workflow, const nlohmann::json& params,
+               const nlohmann::json& secrets, bool json) {
   std::vector<std::uint32_t> order = execution_order(Dag(workflow));
-  std::vector<StepPreview> previews = preview_steps(workflow, params);
+  // run.id renders as an id in the real format, made now as a run would make it; the run
+  // started later gets its own.
+  PreviewRun run{make_run_id(), now_epoch_ms(), secrets};
+  std::vector<StepPreview> previews = preview_steps(workflow, params, run);
   nlohmann::json shown_params = mask_secret_params(workflow.params, params);
   if (json) {
     nlohmann::json plan = nlohmann::json::array();
@@ -155,15 +161,17 @@ int print_plan(const Workflow& workflow, const nlohmann::json& params, bool json
       if (preview.working_dir) item["working_dir"] = *preview.working_dir;
       plan.push_back(std::move(item));
     }
-    write(
-        stdout,
-        nlohmann::json{{"workflow", workflow.name}, {"params", shown_params}, {"plan", plan}}.dump(
-            2) +
-            "\n");
+    write(stdout, nlohmann::json{{"workflow", workflow.name},
+                                 {"run_id", run.run_id},
+                                 {"params", shown_params},
+                                 {"plan", plan}}
+                          .dump(2) +
+                      "\n");
     return 0;
   }
   std::string text = fmt::format("plan of '{}' ({} steps; nothing is run):\n", workflow.name,
                                  workflow.steps.size());
+  text += "run.id: " + run.run_id + " (for this dry run; a real run gets a new id)\n";
   if (!shown_params.empty()) text += "params: " + shown_params.dump() + "\n";
   std::size_t number = 0;
   for (std::uint32_t index : order) {
@@ -205,9 +213,12 @@ int run_file(const RunCommandOptions& options) {
   std::unique_ptr<RunStore> store;
   NewRun new_run;
   std::optional<nlohmann::json> params;
+  std::vector<std::string> environment = current_environment();
+  ResolvedSecrets secrets;
   {
     Diagnostics diagnostics;
-    std::optional<Definition> definition = load_definition(options.file, diagnostics, load_limits_with(options.substitutions));
+    std::optional<Definition> definition =
+        load_definition(options.file, diagnostics, load_limits_with(options.substitutions));
     if (!diagnostics.items().empty()) {
       write(stderr, render_text(diagnostics, RenderOptions{use_colour(stderr)}));
     }
@@ -227,7 +238,10 @@ int run_file(const RunCommandOptions& options) {
     workflow = std::move(*definition->workflow);
     params = collect_params(workflow, options);
     if (!params) return kExitUsage;
-    if (options.dry_run) return print_plan(workflow, *params, options.json);
+    secrets = resolve_secrets(workflow, environment);
+    for (const std::string& error : secrets.errors) print_error(workflow.file + ": " + error);
+    if (!secrets.errors.empty()) return kExitUsage;
+    if (options.dry_run) return print_plan(workflow, *params, secrets.values, options.json);
     append_handlers(workflow);  // recorded and shown as steps after the main graph
     std::string state_dir = resolve_state_dir(options.state_dir);
     if (!options.no_history) store = RunStore::open(state_dir);
@@ -253,8 +267,12 @@ int run_file(const RunCommandOptions& options) {
   RunOptions run_options;
   run_options.jobs = options.jobs;
   run_options.stream = options.stream;
-  run_options.environment = current_environment();
+  run_options.environment = without_secret_sources(workflow, std::move(environment));
   run_options.params = std::move(*params);
+  run_options.secrets = std::move(secrets.values);
+  if (store) {
+    run_options.read_props = [&store, run_key] { return RunProps(store->db(), run_key).list(); };
+  }
   std::unique_ptr<RunRecorder> recorder;
   if (store) {
     recorder = std::make_unique<SqliteRecorder>(store->db(), run_key, workflow, *folder, false);

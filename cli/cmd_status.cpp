@@ -72,6 +72,13 @@ std::string render_text(const Workflow& workflow, const RunState& state) {
   if (state.ended_ms) text += "  took " + format_elapsed(state.ended_ms - state.started_ms);
   text += "\n";
   if (state.cause) text += "cause: " + *state.cause + "\n";
+  if (!state.props.empty()) {
+    text += "props:\n";
+    for (const auto& [key, value] : state.props.items()) {
+      text +=
+          "  " + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + "\n";
+    }
+  }
   std::size_t width = 4;
   for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
     std::size_t extra = 0;

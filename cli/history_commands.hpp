@@ -18,5 +18,7 @@ void add_resume_command(CLI::App& app, int& exit_code);
 void add_cancel_command(CLI::App& app, int& exit_code);
 /// `prune [--older-than D] [--keep N] [--dry-run]` (cmd_prune.cpp).
 void add_prune_command(CLI::App& app, int& exit_code);
+/// `props get|set|incr|list` (cmd_props.cpp): run properties, from inside a step.
+void add_props_command(CLI::App& app, int& exit_code);
 
 }  // namespace flowrun::cli

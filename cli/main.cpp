@@ -52,6 +52,7 @@ int parse_and_run(int argc, char** argv) {
   flowrun::cli::add_cancel_command(app, exit_code);
   flowrun::cli::add_prune_command(app, exit_code);
   flowrun::cli::add_task_token_commands(app, exit_code);
+  flowrun::cli::add_props_command(app, exit_code);
   if (is_unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);

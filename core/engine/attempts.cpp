@@ -10,6 +10,7 @@
 #include "core/engine/retry_policy.hpp"
 #include "core/engine/scheduler.hpp"
 #include "core/exec/output_file.hpp"
+#include "core/load/param_values.hpp"
 
 namespace flowrun {
 namespace {
@@ -118,7 +119,9 @@ void Scheduler::start_attempt(std::uint32_t step) {
     request.stdout_path = stdout_path_.c_str();
   }
   int pipe_fds[2] = {-1, -1};
-  if (options_.stream) {
+  // A step that can see a secret writes through flowrun, which hides it before the log.
+  const bool masked = !mask_.empty() && sees_secret(rendered);
+  if (options_.stream || masked) {
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
       fail_to_start(step, std::string("cannot create a pipe: ") + std::strerror(errno));
       return;
@@ -138,6 +141,10 @@ void Scheduler::start_attempt(std::uint32_t step) {
     return;
   }
   slot.pid = started.pid;
+  if (masked) {
+    maskers_.erase(slot.pid);
+    maskers_.emplace(slot.pid, SecretMasker(mask_));
+  }
   if (pipe_fds[0] >= 0) {
     fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
     slot.stream_fd = pipe_fds[0];
@@ -155,7 +162,7 @@ void Scheduler::start_attempt(std::uint32_t step) {
 
 // A spawn that failed is a failed attempt with the shell's "cannot execute" code, 127.
 void Scheduler::fail_to_start(std::uint32_t step, const std::string& cause) {
-  append_to_log(log_path_, cause);
+  append_to_log(log_path_, mask_.empty() ? cause : hide_secrets(cause, mask_));
   StepRecord& record = state_.record_of(step);
   record.exit_code = 127;
   record.signal = 0;
@@ -179,6 +186,7 @@ void Scheduler::reap_children() {
     *found = slots_.back();
     slots_.pop_back();
     if (slot.stream_fd >= 0) drain_stream(slot);
+    flush_masker(slot);
     if (slot.stream_fd >= 0) close(slot.stream_fd);
     if (slot.log_fd >= 0) close(slot.log_fd);
     // Background children of the step must not outlive it: stop what is left of its group.
@@ -211,6 +219,10 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
     cause = "outputs: " + outputs.error;
     append_to_log(log_path_, cause);
   }
+  if (!mask_.empty()) {
+    // What a step outputs is stored and passed on with its secrets hidden.
+    for (auto& [key, value] : outputs.outputs) value = hide_secrets(std::move(value), mask_);
+  }
   if (!outputs.outputs.empty()) state_.details_of(step).outputs = std::move(outputs.outputs);
   AttemptResult result{
       slot.attempt, exit.exit_code, exit.signal, status, elapsed_ms(slot.started_ns), log_path_};
@@ -226,9 +238,24 @@ OutputsRead Scheduler::take_outputs(std::uint32_t step, int attempt) {
   const std::string& label = label_of(step);
   folder_.attempt_log_path(label, attempt, log_path_);
   folder_.attempt_output_path(label, attempt, output_path_);
-  if (definition.outputs != OutputsMode::Json) return read_outputs(output_path_.c_str());
+  if (definition.outputs != OutputsMode::Json) {
+    OutputsRead read = read_outputs(output_path_.c_str());
+    if (!mask_.empty()) hide_in_file(output_path_);
+    return read;
+  }
   attempt_file_path(folder_.path(), label, attempt, ".stdout", stdout_path_);
   std::string text = read_file_prefix(stdout_path_.c_str(), kMaxOutputBytes);
+  if (!mask_.empty() && contains_secret(text, mask_)) {
+    hide_in_file(stdout_path_);
+    OutputsRead read = parse_json_outputs(text);
+    text = hide_secrets(std::move(text), mask_);
+    int fd = open_append(log_path_.c_str());
+    if (fd >= 0) {
+      [[maybe_unused]] ssize_t ignored = write(fd, text.data(), text.size());
+      close(fd);
+    }
+    return read;
+  }
   int fd = open_append(log_path_.c_str());
   if (fd >= 0) {
     [[maybe_unused]] ssize_t ignored = write(fd, text.data(), text.size());
@@ -289,17 +316,64 @@ void Scheduler::drain_stream(Slot& slot) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       if (n == 0 || errno != EAGAIN) {
+        flush_masker(slot);
         close(slot.stream_fd);
         slot.stream_fd = -1;
       }
       return;
     }
     std::string_view bytes(buffer, static_cast<std::size_t>(n));
+    if (auto masker = maskers_.find(slot.pid); masker != maskers_.end()) {
+      bytes = masker->second.feed(bytes);
+      if (bytes.empty()) continue;
+    }
     if (slot.log_fd >= 0) {
       [[maybe_unused]] ssize_t ignored = write(slot.log_fd, bytes.data(), bytes.size());
     }
-    observer_.step_output(state_, slot.step, bytes);
+    if (options_.stream) observer_.step_output(state_, slot.step, bytes);
   }
+}
+
+// The end of a masked attempt's output: what the masker held back goes out now.
+void Scheduler::flush_masker(const Slot& slot) {
+  auto masker = maskers_.find(slot.pid);
+  if (masker == maskers_.end()) return;
+  std::string_view rest = masker->second.finish();
+  if (!rest.empty()) {
+    if (slot.log_fd >= 0) {
+      [[maybe_unused]] ssize_t ignored = write(slot.log_fd, rest.data(), rest.size());
+    }
+    if (options_.stream) observer_.step_output(state_, slot.step, rest);
+  }
+  maskers_.erase(masker);
+}
+
+// Whether a secret reaches the step's process: through the workflow's env, or the step's
+// rendered env, script values or argv.
+bool Scheduler::sees_secret(const RenderedStep* rendered) const {
+  if (base_has_secret_) return true;
+  if (!rendered) return false;
+  for (const std::string& value : rendered->values) {
+    if (contains_secret(value, mask_)) return true;
+  }
+  for (const EnvVar& var : rendered->env) {
+    if (contains_secret(var.value, mask_)) return true;
+  }
+  for (const std::string& arg : rendered->argv) {
+    if (contains_secret(arg, mask_)) return true;
+  }
+  return false;
+}
+
+// Rewrites a file the step wrote ($FLOWRUN_OUTPUT, its JSON stdout) with secrets hidden.
+void Scheduler::hide_in_file(const std::string& path) const {
+  std::string text = read_file_prefix(path.c_str(), kMaxOutputBytes + 1);
+  if (!contains_secret(text, mask_)) return;
+  text = hide_secrets(std::move(text), mask_);
+  int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) return;
+  [[maybe_unused]] ssize_t ignored = write(fd, text.data(), text.size());
+  close(fd);
 }
 
 const char* Scheduler::working_dir_for(const std::optional<std::string>& working_dir) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -21,6 +22,12 @@ struct RunOptions {
   nlohmann::json params = nlohmann::json::object();
   Duration kill_grace{5000};  ///< SIGTERM -> SIGKILL, unless the step/defaults set one
   std::uint64_t seed = 0;     ///< for retry jitter; 0 = random
+  /// Reads the run's properties (`flowrun props`) as a JSON object of strings, for
+  /// `run.props` and the summary; empty = the run has none (no history).
+  std::function<nlohmann::json()> read_props;
+  /// The values of the workflow's `secrets:` (name -> value), for `${{ secrets.NAME }}`.
+  /// They, and secret params, are hidden as *** in logs, outputs, causes and the summary.
+  nlohmann::json secrets = nlohmann::json::object();
 };
 
 /// Runs the main graph of `workflow` to its end in one event loop on this thread and returns

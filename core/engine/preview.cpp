@@ -1,18 +1,41 @@
 #include "core/engine/preview.hpp"
 
+#include "core/engine/run_state.hpp"
+#include "core/engine/step_expressions.hpp"
 #include "core/expr/functions.hpp"
 #include "core/expr/template.hpp"
 #include "core/load/param_values.hpp"
+#include "core/load/secrets.hpp"
+#include "core/model/branch.hpp"
+#include "core/util/text.hpp"
 
 namespace flowrun {
 namespace {
+
+// True when the expression reads `run` beyond `run.id` and `run.started_at`.
+bool reads_run_state(const expr::Node& node) {
+  if (node.kind == expr::NodeKind::Index && !node.star && node.children.size() == 2 &&
+      node.children[0]->kind == expr::NodeKind::Context &&
+      expr::equals_ignore_case(node.children[0]->name, "run") &&
+      node.children[1]->kind == expr::NodeKind::Literal) {
+    std::string key = expr::to_string(node.children[1]->literal);
+    return !expr::equals_ignore_case(key, "id") && !expr::equals_ignore_case(key, "started_at");
+  }
+  if (node.kind == expr::NodeKind::Context && expr::equals_ignore_case(node.name, "run")) {
+    return true;
+  }
+  for (const auto& child : node.children) {
+    if (child && reads_run_state(*child)) return true;
+  }
+  return false;
+}
 
 // True when the expression reads something only the run knows.
 bool needs_run(const expr::Node& root) {
   bool unknown = false;
   expr::walk(root, [&](const expr::Node& node) {
     if (node.kind == expr::NodeKind::Context) {
-      for (const char* name : {"steps", "run", "item", "item_index", "matrix"}) {
+      for (const char* name : {"steps", "item", "item_index", "matrix"}) {
         if (expr::equals_ignore_case(node.name, name)) unknown = true;
       }
     } else if (node.kind == expr::NodeKind::Call) {
@@ -20,7 +43,8 @@ bool needs_run(const expr::Node& root) {
       if (info && (info->status || info->name == "now" || info->name == "today")) unknown = true;
     }
   });
-  return unknown;
+  // run.id and run.started_at are those of the dry run; the rest of `run` waits for the run.
+  return unknown || reads_run_state(root);
 }
 
 std::string trim(const std::string& text) {
@@ -31,10 +55,12 @@ std::string trim(const std::string& text) {
 
 class Previewer {
  public:
-  Previewer(const Workflow& workflow, const nlohmann::json& params)
-      : secrets_(secret_values(workflow.params, params)) {
+  Previewer(const Workflow& workflow, const nlohmann::json& params, const PreviewRun& run)
+      : secrets_(mask_values(workflow.params, params, run.secrets)) {
     contexts_ = expr::Value::object();
     contexts_["params"] = expr::to_value(params);
+    contexts_["run"] = {{"id", run.run_id}, {"started_at", format_timestamp(run.started_ms)}};
+    contexts_["secrets"] = expr::to_value(run.secrets);
     contexts_["workflow"] = {{"name", workflow.name}};
     contexts_["env"] = expr::Value::object();
     for (const EnvList* list : {&workflow.env, &workflow.defaults.env}) {
@@ -85,8 +111,24 @@ class Previewer {
 
 }  // namespace
 
-std::vector<StepPreview> preview_steps(const Workflow& workflow, const nlohmann::json& params) {
-  Previewer previewer(workflow, params);
+// A branch step's rules, one per line: `if <condition> -> <targets>  (<value>)`.
+std::string branch_action(const Step& step, const Previewer& previewer) {
+  std::string text = "type: branch";
+  for (const BranchRule& rule : branch_rules(step)) {
+    std::string targets = join(rule.targets, ", ");
+    if (rule.condition) {
+      text += "\nif " + *rule.condition + " -> " + targets + "  (" +
+              previewer.condition(*rule.condition) + ")";
+    } else {
+      text += "\ndefault -> " + targets;
+    }
+  }
+  return text;
+}
+
+std::vector<StepPreview> preview_steps(const Workflow& workflow, const nlohmann::json& params,
+                                       const PreviewRun& run) {
+  Previewer previewer(workflow, params, run);
   std::vector<StepPreview> previews;
   previews.reserve(workflow.steps.size());
   for (const Step& step : workflow.steps) {
@@ -105,7 +147,9 @@ std::vector<StepPreview> preview_steps(const Workflow& workflow, const nlohmann:
         preview.action = "uses: " + step.action.plugin;
         break;
       case ActionKind::Type:
-        preview.action = "type: " + std::string(to_string(step.action.type));
+        preview.action = step.action.type == StepType::Branch
+                             ? branch_action(step, previewer)
+                             : "type: " + std::string(to_string(step.action.type));
         break;
       case ActionKind::None:
         preview.action = "(no action)";

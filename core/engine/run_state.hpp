@@ -87,6 +87,7 @@ struct RunState {
   std::int64_t ended_ms = 0;
   nlohmann::json params = nlohmann::json::object();
   nlohmann::json output = nlohmann::json::object();
+  nlohmann::json props = nlohmann::json::object();  ///< run properties (`flowrun props`)
   std::optional<std::string> error;
   std::optional<std::string> cause;
   int stop_signal = 0;  ///< SIGINT or SIGTERM when the run was cancelled by one

@@ -9,6 +9,8 @@
 #include "core/engine/fan_out.hpp"
 #include "core/engine/handlers.hpp"
 #include "core/engine/retry_policy.hpp"
+#include "core/load/param_values.hpp"
+#include "core/load/secrets.hpp"
 
 namespace flowrun {
 namespace {
@@ -43,7 +45,7 @@ std::string unsupported_cause(const Step& step) {
   if (step.action.kind == ActionKind::Type) {
     StepType type = step.action.type;
     if (type != StepType::Noop && type != StepType::Pass && type != StepType::Fail &&
-        type != StepType::Wait) {
+        type != StepType::Wait && type != StepType::Branch) {
       return "'type: " + std::string(to_string(type)) +
              "' is not supported yet by this build (issue 7)";
     }
@@ -70,7 +72,9 @@ Scheduler::Scheduler(const Workflow& workflow, const RunOptions& options, const 
       environment_(options.environment, workflow),
       commands_(workflow, std::string(environment_.base_value("PATH"))),
       rng_(options.seed ? options.seed : std::random_device{}()),
-      expressions_(workflow, options.params) {
+      expressions_(workflow, options.params, options.secrets),
+      branches_(workflow),
+      mask_(mask_values(workflow.params, options.params, options.secrets)) {
   const std::size_t n = workflow.steps.size();
   state_.run_id = folder.run_id();
   state_.workflow = workflow.name;
@@ -82,6 +86,7 @@ Scheduler::Scheduler(const Workflow& workflow, const RunOptions& options, const 
   decided_.assign(n, 0);
   limit_ = parallel_limit(workflow, options.jobs);
   main_count_ = handlers_from(workflow);
+  expressions_.set_props_reader(options.read_props);
   slots_.reserve(limit_);
   std::string dir = absolute_path(workflow.dir);
   if (workflow.working_dir) {
@@ -90,7 +95,10 @@ Scheduler::Scheduler(const Workflow& workflow, const RunOptions& options, const 
   } else {
     base_dir_ = dir;
   }
-  extra_env_ = {"FLOWRUN_RUN_ID=" + state_.run_id, "FLOWRUN_WORKFLOW=" + workflow.name, "", "", ""};
+  // FLOWRUN_STATE_DIR lets `flowrun props` in a step find the history (runs/<id>/../..).
+  std::string state_dir = std::filesystem::path(folder.path()).parent_path().parent_path();
+  extra_env_ = {"FLOWRUN_RUN_ID=" + state_.run_id, "FLOWRUN_WORKFLOW=" + workflow.name, "", "", "",
+                "FLOWRUN_STATE_DIR=" + state_dir};
 }
 
 Scheduler::~Scheduler() { drop_opened_logs(); }
@@ -131,6 +139,9 @@ void Scheduler::begin() {
   if (expressions_.has_workflow_env()) {
     environment_ = EnvironmentBuilder(options_.environment, expressions_.workflow_env(),
                                       expressions_.defaults_env());
+    for (const EnvList* list : {&expressions_.workflow_env(), &expressions_.defaults_env()}) {
+      for (const EnvVar& var : *list) base_has_secret_ |= contains_secret(var.value, mask_);
+    }
   }
   recorder_.run_started(state_);
   observer_.run_started(state_);
@@ -187,6 +198,7 @@ void Scheduler::finish(std::uint32_t step, StepStatus status, std::string cause)
   record.continued = workflow_.steps[step].continue_on_error &&
                      (status == StepStatus::Failed || status == StepStatus::TimedOut);
   if (record.started_ms != 0 && record.ended_ms == 0) record.ended_ms = now_epoch_ms();
+  if (!cause.empty() && !mask_.empty()) cause = hide_secrets(std::move(cause), mask_);
   if (!cause.empty()) state_.details_of(step).cause = std::move(cause);
   if (counts_as_failure(status) && !record.continued && !is_handler(step)) {
     ++failed_count_;
@@ -208,6 +220,13 @@ void Scheduler::propagate() {
     for (std::uint32_t dependent : dag_.dependents(done)) {
       needs_[dependent].add(record.status, record.continued);
       if (decided_[dependent]) continue;
+      if (branches_.is_branch(done)) {
+        // A path the branch did not take is skipped whatever its trigger rule (Airflow's).
+        if (std::string cause = branches_.not_taken(done, dependent, state_); !cause.empty()) {
+          finish(dependent, StepStatus::Skipped, std::move(cause));
+          continue;
+        }
+      }
       if (!may_start(dependent)) {
         finish(dependent, StepStatus::Cancelled, stop_cause());
         continue;
@@ -324,9 +343,22 @@ void Scheduler::start_without_process(std::uint32_t step) {
       message = config["error"].get<std::string>();
     }
     finish(step, StepStatus::Failed, std::move(message));
+  } else if (definition.action.type == StepType::Branch) {
+    take_branch(step);
   } else {
     finish(step, StepStatus::Succeeded);
   }
+}
+
+// A branch step records the ids it takes as its output `next`; its dependents read it.
+void Scheduler::take_branch(std::uint32_t step) {
+  Branches::Choice choice = branches_.choose(step, expressions_, state_);
+  if (!choice.ok) {
+    finish(step, StepStatus::Failed, std::move(choice.cause));
+    return;
+  }
+  state_.details_of(step).outputs = {{"next", choice.next}};
+  finish(step, StepStatus::Succeeded);
 }
 
 void Scheduler::wait_for_events() {
@@ -450,6 +482,10 @@ void Scheduler::finish_outputs() {
   std::string cause;
   state_.output = expressions_.render_outputs(
       state_, {failed_count_ == 0 && !stopping, failed_count_ > 0, stopping}, cause);
+  if (!mask_.empty()) {
+    state_.output = hide_secrets(state_.output, mask_);
+    cause = hide_secrets(std::move(cause), mask_);
+  }
   if (!cause.empty() && state_.status == RunStatus::Succeeded) {
     state_.status = RunStatus::Failed;
     state_.error = "OutputFailed";
@@ -462,6 +498,7 @@ void Scheduler::end() {
   for (pid_t group : leftover_groups_) signal_group(group, SIGKILL);
   state_.ended_ms = now_epoch_ms();
   if (!handlers_released_) settle_status();
+  if (options_.read_props) state_.props = hide_secrets(options_.read_props(), mask_);
   finish_outputs();
   recorder_.run_finished(state_);
   observer_.run_finished(state_);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/engine/branching.hpp"
 #include "core/engine/dag.hpp"
 #include "core/engine/engine.hpp"
 #include "core/engine/event_loop.hpp"
@@ -17,6 +18,7 @@
 #include "core/engine/trigger_rules.hpp"
 #include "core/exec/command.hpp"
 #include "core/exec/environment.hpp"
+#include "core/exec/secret_mask.hpp"
 #include "core/exec/spawn.hpp"
 
 namespace flowrun {
@@ -80,6 +82,7 @@ class Scheduler {
   expr::StatusFlags status_for(std::uint32_t step) const;
   void finish_outputs();
   void start_without_process(std::uint32_t step);
+  void take_branch(std::uint32_t step);
   void wait_for_events();
   void fire_timers();
   void begin_stop(StopReason reason, int signal);
@@ -142,6 +145,9 @@ class Scheduler {
   void reap_children();
   void read_streams(const std::vector<pollfd>& fds);
   void drain_stream(Slot& slot);
+  void flush_masker(const Slot& slot);
+  bool sees_secret(const RenderedStep* rendered) const;
+  void hide_in_file(const std::string& path) const;
   void fail_to_start(std::uint32_t step, const std::string& cause);
   const char* working_dir_for(const std::optional<std::string>& working_dir);
   Slot* find_slot(std::uint32_t step, int attempt);
@@ -208,6 +214,12 @@ class Scheduler {
   std::vector<pollfd> pollfds_;
   WakeUp wake_;
   StepExpressions expressions_;
+  Branches branches_;
+  // Secrets: the values hidden as ***, whether every step sees one (through the workflow's
+  // env), and the maskers of the attempts whose output goes through flowrun for them.
+  std::vector<std::string> mask_;
+  bool base_has_secret_ = false;
+  std::unordered_map<pid_t, SecretMasker> maskers_;
   RenderedStep rendered_;
   std::vector<std::string> attempt_env_;
   std::string stdout_path_;

@@ -45,6 +45,14 @@ void collect_reads(const std::optional<expr::Template>& tmpl, std::vector<std::s
   }
 }
 
+bool reads_props(const std::optional<expr::Template>& tmpl) {
+  if (!tmpl) return false;
+  for (const auto& part : tmpl->parts) {
+    if (part.root && reads_run_props(*part.root)) return true;
+  }
+  return false;
+}
+
 bool render_env(const EnvList& env, const expr::EvalContext& context, EnvList& out,
                 std::string& error) {
   out = env;
@@ -75,10 +83,24 @@ bool env_has_expressions(const EnvList& env) {
 
 }  // namespace
 
-StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json& params)
+bool reads_run_props(const expr::Node& node) {
+  if (node.kind == expr::NodeKind::Index && !node.star && node.children.size() == 2 &&
+      is_context(*node.children[0], "run") && node.children[1]->kind == expr::NodeKind::Literal) {
+    return expr::equals_ignore_case(expr::to_string(node.children[1]->literal), "props");
+  }
+  if (is_context(node, "run")) return true;
+  for (const auto& child : node.children) {
+    if (child && reads_run_props(*child)) return true;
+  }
+  return false;
+}
+
+StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json& params,
+                                 const nlohmann::json& secrets)
     : workflow_(workflow) {
   base_ = expr::Value::object();
   base_["params"] = expr::to_value(params);
+  base_["secrets"] = expr::to_value(secrets);
   base_["env"] = expr::Value::object();
   base_["run"] = expr::Value::object();
   base_["workflow"] = {{"name", workflow.name}};
@@ -137,6 +159,12 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
     collect_reads(compiled.until, ids, compiled.reads_all);
     for (const auto& t : compiled.argv) collect_reads(t, ids, compiled.reads_all);
     for (const auto& t : compiled.env) collect_reads(t, ids, compiled.reads_all);
+    compiled.reads_props = reads_props(compiled.condition) || reads_props(compiled.script) ||
+                           reads_props(compiled.working_dir);
+    for (const auto& t : compiled.argv)
+      compiled.reads_props = compiled.reads_props || reads_props(t);
+    for (const auto& t : compiled.env)
+      compiled.reads_props = compiled.reads_props || reads_props(t);
     compiled_.emplace(i, std::move(compiled));
     for (const auto& id : ids) named_reads.push_back({i, id});
   }
@@ -150,11 +178,13 @@ void StepExpressions::start(const RunState& state) {
   base_["run"] = {{"id", state.run_id},
                   {"started_at", format_timestamp(state.started_ms)},
                   {"status", "running"},
-                  {"failed_steps", expr::Value::array()}};
+                  {"failed_steps", expr::Value::array()},
+                  {"props", expr::Value::object()}};
   expr::Value contexts = expr::Value::object();
   contexts["params"] = base_["params"];
   contexts["run"] = base_["run"];
   contexts["workflow"] = base_["workflow"];
+  contexts["secrets"] = base_["secrets"];
   expr::EvalContext context = eval_context(contexts, {});
   if (has_workflow_env_) {
     if (!render_env(workflow_.env, context, workflow_env_, workflow_env_error_) ||
@@ -245,6 +275,8 @@ expr::Value StepExpressions::steps_context(const std::vector<std::uint32_t>& rea
 expr::Value StepExpressions::contexts_for(const Compiled& compiled, const RunState& state) const {
   expr::Value contexts = base_;
   contexts["steps"] = steps_context(compiled.reads, compiled.reads_all, state);
+  if (compiled.reads_props && props_reader_)
+    contexts["run"]["props"] = expr::to_value(props_reader_());
   return contexts;
 }
 
@@ -267,6 +299,25 @@ ConditionResult StepExpressions::check_condition(std::uint32_t step, const RunSt
   if (expr::is_truthy(value.value)) return ConditionResult::Run;
   cause = "if: '" + *workflow_.steps[step].condition + "' was false";
   return ConditionResult::Skip;
+}
+
+std::optional<bool> StepExpressions::evaluate_condition(const std::string& condition,
+                                                        const RunState& state,
+                                                        std::string& cause) const {
+  expr::Template tmpl;
+  if (auto problem = expr::parse_condition(condition, tmpl)) {
+    cause = "invalid 'if': " + expr::describe(*problem, condition);
+    return std::nullopt;
+  }
+  expr::Value contexts = base_;
+  contexts["steps"] = steps_context({}, true, state);
+  if (props_reader_) contexts["run"]["props"] = expr::to_value(props_reader_());
+  expr::Evaluated value = expr::render_value(tmpl, eval_context(contexts, {}));
+  if (value.error) {
+    cause = "if: " + *value.error;
+    return std::nullopt;
+  }
+  return expr::is_truthy(value.value);
 }
 
 bool StepExpressions::renders(std::uint32_t step) const {
@@ -367,6 +418,7 @@ nlohmann::json StepExpressions::render_outputs(const RunState& state,
   if (workflow_.outputs.empty()) return output;
   expr::Value contexts = base_;
   contexts["steps"] = steps_context({}, true, state);
+  contexts["run"]["props"] = expr::to_value(state.props);
   expr::EvalContext context = eval_context(contexts, status);
   for (const auto& [name, text] : workflow_.outputs) {
     expr::Template tmpl;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -28,6 +29,9 @@ struct ItemScope {
   std::uint32_t index = 0;
   bool is_matrix = false;
 };
+/// True when the expression may read `run.props` (`run.props...`, or `run` as a whole), whose
+/// values steps set while the run goes on.
+bool reads_run_props(const expr::Node& root);
 
 /// What an `if:` says once the trigger rule lets a step run.
 enum class ConditionResult { Run, Skip, Fail };
@@ -37,13 +41,18 @@ enum class ConditionResult { Run, Skip, Fail };
 /// started_at), workflow (name). Steps without expressions cost nothing.
 class StepExpressions {
  public:
-  StepExpressions(const Workflow& workflow, const nlohmann::json& params);
+  StepExpressions(const Workflow& workflow, const nlohmann::json& params,
+                  const nlohmann::json& secrets = nlohmann::json::object());
 
   /// Fills run.id, run.started_at and workflow.name, and renders the workflow's env (which
   /// may read params, run and workflow). Call once the run's start time is known.
   void start(const RunState& state);
   /// Adds run.status and run.failed_steps, which the workflow's handlers read.
   void set_run_outcome(RunStatus status, const std::vector<std::string>& failed_steps);
+  /// Where `run.props` comes from (read again for each step that uses it); none = empty.
+  void set_props_reader(std::function<nlohmann::json()> reader) {
+    props_reader_ = std::move(reader);
+  }
   /// True when the workflow's or defaults' env hold expressions (then use the two below).
   bool has_workflow_env() const { return has_workflow_env_; }
   const EnvList& workflow_env() const { return workflow_env_; }
@@ -59,6 +68,11 @@ class StepExpressions {
   /// Evaluates the step's `if:` (Run when it has none); on Fail, `cause` says why.
   ConditionResult check_condition(std::uint32_t step, const RunState& state,
                                   const expr::StatusFlags& status, std::string& cause);
+
+  /// Evaluates `condition` (an `if:`-style text) with every finished step readable, for the
+  /// rules of a branch step; nullopt with `cause` set when it fails.
+  std::optional<bool> evaluate_condition(const std::string& condition, const RunState& state,
+                                         std::string& cause) const;
 
   /// True when the step's run, cmd, env or working_dir hold expressions.
   bool renders(std::uint32_t step) const;
@@ -96,6 +110,7 @@ class StepExpressions {
     std::optional<expr::Template> until;  ///< `repeat.until`
     std::vector<std::uint32_t> reads;     ///< steps named by `steps.<id>`
     bool reads_all = false;               ///< `steps` used otherwise (`steps.*`, `steps[x]` ...)
+    bool reads_props = false;             ///< `run.props` (read from the history each time)
   };
 
   Compiled* find(std::uint32_t step);
@@ -114,6 +129,7 @@ class StepExpressions {
   EnvList workflow_env_;
   EnvList defaults_env_;
   std::string workflow_env_error_;
+  std::function<nlohmann::json()> props_reader_;
 };
 
 }  // namespace flowrun

@@ -6,9 +6,10 @@
 namespace flowrun {
 namespace {
 
-constexpr std::string_view kReserved[] = {"FLOWRUN_RUN_ID",     "FLOWRUN_WORKFLOW",  "FLOWRUN_STEP",
-                                          "FLOWRUN_ATTEMPT",    "FLOWRUN_OUTPUT",    "FLOWRUN_ITEM",
-                                          "FLOWRUN_ITEM_INDEX", "FLOWRUN_TASK_TOKEN"};
+constexpr std::string_view kReserved[] = {
+    "FLOWRUN_RUN_ID",     "FLOWRUN_WORKFLOW",   "FLOWRUN_STEP",
+    "FLOWRUN_ATTEMPT",    "FLOWRUN_OUTPUT",     "FLOWRUN_ITEM",
+    "FLOWRUN_ITEM_INDEX", "FLOWRUN_TASK_TOKEN", "FLOWRUN_STATE_DIR"};
 
 std::string_view name_of(std::string_view entry) { return entry.substr(0, entry.find('=')); }
 

@@ -1,10 +1,12 @@
 #include "core/graph/workflow_graph.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/engine/fan_out.hpp"
+#include "core/model/branch.hpp"
 
 namespace flowrun::graph {
 namespace {
@@ -88,15 +90,48 @@ class Builder {
       ids.emplace(step.id, id);
       graph_.nodes.push_back({id, step.id, step_kind(step), group});
     }
+    std::unordered_map<std::string_view, std::vector<BranchRule>> branches;
+    for (const Step& step : steps) {
+      if (step.action.kind == ActionKind::Type && step.action.type == StepType::Branch) {
+        branches.emplace(step.id, branch_rules(step));
+      }
+    }
     for (const Step& step : steps) {
       const std::string label = step_edge_label(step);
       const EdgeStyle style = step.condition ? EdgeStyle::Conditional : EdgeStyle::Normal;
       for (const std::string& need : step.needs) {
         auto from = ids.find(need);
         if (from == ids.end()) continue;
-        graph_.edges.push_back({from->second, ids.at(step.id), label, style});
+        GraphEdge edge{from->second, ids.at(step.id), label, style};
+        if (auto branch = branches.find(need); branch != branches.end()) {
+          add_branch_label(branch->second, step.id, edge);
+        }
+        graph_.edges.push_back(std::move(edge));
       }
     }
+  }
+
+  // The edge out of a branch step says which rule takes it: `if: <condition>` or `default`.
+  static void add_branch_label(const std::vector<BranchRule>& rules, const std::string& target,
+                               GraphEdge& edge) {
+    std::string rule_label;
+    bool is_default = false;
+    for (const BranchRule& rule : rules) {
+      if (std::find(rule.targets.begin(), rule.targets.end(), target) == rule.targets.end()) {
+        continue;
+      }
+      if (!rule_label.empty()) rule_label += " | ";
+      if (rule.condition) {
+        rule_label += "if: " + condition_text(*rule.condition);
+      } else {
+        rule_label += "default";
+        is_default = true;
+      }
+    }
+    if (rule_label.empty()) return;
+    edge.label = edge.label.empty() ? rule_label : rule_label + ", " + edge.label;
+    edge.style =
+        is_default && rule_label == "default" ? EdgeStyle::Default : EdgeStyle::Conditional;
   }
 
   const Workflow& workflow_;

@@ -4,6 +4,7 @@
 
 #include "core/load/load_step.hpp"
 #include "core/load/load_workflow.hpp"
+#include "core/model/branch.hpp"
 
 namespace flowrun {
 namespace {
@@ -73,6 +74,46 @@ void read_wait_for(FieldReader& r, const Node& value, Step& step) {
   step.type_config["for"] = std::move(out);
 }
 
+// `branches:` a list of `{if, next}` rules; the last may leave out `if` (the default).
+void read_branches(FieldReader& r, const Node& value, Step& step) {
+  if (!value.is_sequence() || value.items.empty()) {
+    r.wrong_type(value, "branches", "a non-empty list of rules such as '{if: ..., next: step}'");
+    return;
+  }
+  static const std::vector<std::string> keys = {"if", "next"};
+  std::vector<BranchRule> rules;
+  for (std::size_t i = 0; i < value.items.size(); ++i) {
+    const Node& item = value.items[i];
+    if (!item.is_mapping()) {
+      r.wrong_type(item, "branches[" + std::to_string(i) + "]", "a mapping with 'if' and 'next'");
+      continue;
+    }
+    r.check_keys(item, keys, "in a branch rule");
+    BranchRule rule;
+    rule.pos = item.pos;
+    if (const Node* condition = item.find("if")) {
+      rule.condition = r.read_string(*condition, "if");
+      rule.condition_pos = condition->pos;
+    } else if (i + 1 < value.items.size()) {
+      r.error("bad-branch", item,
+              "only the last branch rule may leave out 'if' (it is the default, taken when no "
+              "rule above matches)");
+    }
+    if (const Node* next = item.find("next")) {
+      if (auto targets = r.read_string_list(*next, "next", &rule.targets_pos)) {
+        rule.targets = std::move(*targets);
+      }
+      if (rule.targets.empty() && next->is_sequence()) {
+        r.error("bad-branch", *next, "'next' must name at least one step");
+      }
+    } else {
+      r.error("missing-key", item, "a branch rule needs 'next', the step (or steps) it leads to");
+    }
+    rules.push_back(std::move(rule));
+  }
+  step.type_config["branches"] = branch_rules_json(rules);
+}
+
 void read_type_value(FieldReader& r, const Node::Entry& entry, Step& step) {
   const std::string& key = entry.key.text;
   const Node& value = entry.value;
@@ -106,11 +147,7 @@ void read_type_value(FieldReader& r, const Node::Entry& entry, Step& step) {
   } else if (key == "for") {
     read_wait_for(r, value, step);
   } else if (key == "branches") {
-    if (value.is_sequence() || value.is_mapping()) {
-      config[key] = to_json(value);
-    } else {
-      r.wrong_type(value, key, "a list of branches");
-    }
+    read_branches(r, value, step);
   }
 }
 
@@ -132,6 +169,9 @@ void check_required_type_keys(FieldReader& r, const Node& node, const Step& step
                           given[0]->key.text, given[i]->key.text))
           .note(fmt::format("'{}' is given here", given[0]->key.text), given[0]->key.pos);
     }
+  } else if (step.action.type == StepType::Branch && !node.find("branches")) {
+    r.error("missing-key", type_value,
+            "a 'branch' step needs 'branches', a list of rules such as '{if: ..., next: step}'");
   } else if (step.action.type == StepType::Workflow && !node.find("workflow")) {
     r.error("missing-key", type_value,
             "a 'workflow' step needs 'workflow', the path of the workflow file to run");

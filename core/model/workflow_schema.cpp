@@ -88,7 +88,16 @@ json step_schema() {
       {"soft_fail", {{"type", "boolean"}}},
       {"error", {{"type", "string"}}},
       {"cause", {{"type", "string"}}},
-      {"branches", {{"type", json::array({"object", "array"})}}}};
+      {"branches",
+       {{"type", "array"},
+        {"minItems", 1},
+        {"items",
+         {{"type", "object"},
+          {"additionalProperties", false},
+          {"required", json::array({"next"})},
+          {"properties",
+           {{"if", {{"type", json::array({"string", "boolean"})}}},
+            {"next", string_list_schema()}}}}}}}};
   json one_action = json::array({{{"required", json::array({"run"})}},
                                  {{"required", json::array({"cmd"})}},
                                  {{"required", json::array({"uses"})}},
@@ -105,8 +114,8 @@ json param_schema() {
       {"type", "object"},
       {"additionalProperties", false},
       {"properties",
-       {{"type", {{"enum", json::array({"string", "integer", "number", "boolean", "array",
-                                         "object"})}}},
+       {{"type",
+         {{"enum", json::array({"string", "integer", "number", "boolean", "array", "object"})}}},
         {"default", json::object()},
         {"required", {{"type", "boolean"}}},
         {"description", {{"type", "string"}}},
@@ -135,16 +144,20 @@ json workflow_json_schema() {
                      {"kill_grace", {{"$ref", "#/$defs/duration"}}},
                      {"shell", {{"type", "string"}}},
                      {"env", {{"$ref", "#/$defs/env"}}}}}};
-  json secret = {{"type", "object"},
-                 {"additionalProperties", false},
-                 {"properties", {{"from_env", {{"type", "string"}}}, {"from_file", {{"type", "string"}}}}}};
+  json secret = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"properties", {{"from_env", {{"type", "string"}}}, {"from_file", {{"type", "string"}}}}},
+      {"oneOf", json::array({{{"required", json::array({"from_env"})}},
+                             {{"required", json::array({"from_file"})}}})}};
   json schedule = {
       {"anyOf",
        json::array({{{"type", "string"}},
                     {{"type", "array"}, {"items", {{"type", "string"}}}},
                     {{"type", "object"},
                      {"additionalProperties", false},
-                     {"properties", {{"cron", string_list_schema()}, {"timezone", {{"type", "string"}}}}}}})}};
+                     {"properties",
+                      {{"cron", string_list_schema()}, {"timezone", {{"type", "string"}}}}}}})}};
   json properties = {
       {"name", {{"type", "string"}}},
       {"description", {{"type", "string"}}},

@@ -189,6 +189,9 @@ void write_run_summary(const Workflow& workflow, const RunState& state, const Te
   out += ", \"output\": ";
   out += hide_secrets(state.output, secrets)
              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += ", \"props\": ";
+  out += hide_secrets(state.props, secrets)
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out += ", \"error\": ";
   append_optional(out, state.error);
   out += ", \"cause\": ";

@@ -5,6 +5,7 @@
 
 #include "core/engine/fan_out.hpp"
 #include "core/engine/handlers.hpp"
+#include "core/store/run_props.hpp"
 #include "core/util/error.hpp"
 #include "core/validate/load_definition.hpp"
 
@@ -122,6 +123,7 @@ RunState load_run_state(RunStore& store, const RunRow& run, const Workflow& work
   state.error = run.error;
   state.cause = run.cause;
   state.stop_signal = run.stop_signal;
+  state.props = RunProps(store.db(), run.key).list();
   state.steps.resize(workflow.steps.size());
   if (state.status == RunStatus::Interrupted && !state.cause) {
     state.error = "Interrupted";

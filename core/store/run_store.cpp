@@ -355,7 +355,7 @@ void RunStore::record_cancel(const RunRow& run, std::string_view cause) {
 
 void RunStore::delete_runs(const std::vector<std::int64_t>& keys) {
   Transaction transaction(*db_);
-  for (const char* table : {"events", "attempts", "steps"}) {
+  for (const char* table : {"events", "attempts", "steps", "props"}) {
     Statement remove(*db_, fmt::format("DELETE FROM {} WHERE run = ?1", table));
     for (std::int64_t key : keys) {
       remove.bind(1, key);

@@ -85,6 +85,17 @@ CREATE TABLE events (
     R"sql(
 ALTER TABLE runs ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 3: run properties (`flowrun props`), run-wide key/values set by steps.
+    R"sql(
+CREATE TABLE props (
+  run INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  set_ms INTEGER NOT NULL,
+  step_id TEXT,
+  PRIMARY KEY (run, key)
+) WITHOUT ROWID;
+)sql",
 };
 
 void check_not_newer(const Database& db, std::int64_t version) {

@@ -7,12 +7,13 @@
 #include "core/expr/functions.hpp"
 #include "core/expr/template.hpp"
 #include "core/load/scalar_position.hpp"
+#include "core/model/branch.hpp"
 #include "core/util/text.hpp"
 
 namespace flowrun {
 namespace {
 
-const std::vector<std::string> kWorkflowContexts = {"params", "run", "workflow"};
+const std::vector<std::string> kWorkflowContexts = {"params", "run", "workflow", "secrets"};
 const std::vector<std::string> kStepFields = {"outputs", "status", "exit_code"};
 
 // Where an expression is written, and what it may read there.
@@ -24,7 +25,8 @@ struct Site {
   std::string_view where;                    ///< "in step 'x'" and the like, for messages
   const Step* step = nullptr;                ///< the reading step; null: any step may be read
   bool in_handler = false;
-  bool reads_self = false;  ///< `repeat.until` reads the step's own latest outputs
+  bool reads_self = false;       ///< `repeat.until` reads the step's own latest outputs
+  bool secrets_allowed = false;  ///< env values, `run` scripts and conditions
 };
 
 std::string lower(std::string_view text) { return expr::fold_lower(text); }
@@ -47,6 +49,7 @@ class ExpressionChecker {
       step_ids_.push_back(workflow.steps[i].id);
     }
     for (const auto& param : workflow.params) param_names_.push_back(param.name);
+    for (const auto& secret : workflow.secrets) secret_names_.push_back(secret.name);
   }
 
   void run() {
@@ -66,7 +69,9 @@ class ExpressionChecker {
 
  private:
   void check_workflow_env(const EnvVar& var) {
-    check({var.value, var.value_pos, false, &kWorkflowContexts, "in the workflow's env"});
+    Site s{var.value, var.value_pos, false, &kWorkflowContexts, "in the workflow's env"};
+    s.secrets_allowed = true;
+    check(s);
   }
 
   void check_step(const Step& step, bool handler) {
@@ -75,15 +80,21 @@ class ExpressionChecker {
       Site s{text, pos.is_known() ? pos : step.pos, condition, &step_context_names(), where};
       s.step = &step;
       s.in_handler = handler;
+      s.secrets_allowed = condition;
+      return s;
+    };
+    auto env_site = [&](std::string_view text, SourcePos pos) {
+      Site s = site(text, pos);
+      s.secrets_allowed = true;
       return s;
     };
     if (step.action.kind == ActionKind::Run)
-      check(site(step.action.script, step.action.script_pos));
+      check(env_site(step.action.script, step.action.script_pos));
     for (std::size_t i = 0; i < step.action.argv.size(); ++i) {
       SourcePos pos = i < step.action.argv_pos.size() ? step.action.argv_pos[i] : step.pos;
       check(site(step.action.argv[i], pos));
     }
-    for (const auto& var : step.env) check(site(var.value, var.value_pos));
+    for (const auto& var : step.env) check(env_site(var.value, var.value_pos));
     if (step.working_dir) check(site(*step.working_dir, step.working_dir_pos));
     if (step.condition) check(site(*step.condition, step.condition_pos, true));
     if (step.foreach && !step.foreach->expression.empty()) {
@@ -95,6 +106,9 @@ class ExpressionChecker {
       check(until);
     }
     check_json_strings(step.with, site("", step.pos));
+    for (const BranchRule& rule : branch_rules(step)) {
+      if (rule.condition) check(site(*rule.condition, rule.condition_pos, true));
+    }
   }
 
   void check_json_strings(const nlohmann::json& value, Site base) {
@@ -160,6 +174,12 @@ class ExpressionChecker {
           at(site, part.offset + node.offset, node.length, "expr-unknown-context",
              fmt::format("'matrix' is only set in a step with 'matrix' ({})", site.where));
         }
+        if (expr::equals_ignore_case(node.name, "secrets") && !site.secrets_allowed) {
+          at(site, part.offset + node.offset, node.length, "expr-secret-not-allowed",
+             fmt::format("secrets reach a step only through its environment: read them in 'env' "
+                         "values or a 'run' script, not here ({})",
+                         site.where));
+        }
         return;
       }
     }
@@ -178,6 +198,8 @@ class ExpressionChecker {
     std::uint32_t offset = part.offset + key.offset;
     if (is_context(target, "params")) {
       check_param(site, offset, key.length, name);
+    } else if (is_context(target, "secrets")) {
+      check_secret(site, offset, key.length, name);
     } else if (is_context(target, "steps")) {
       check_step_ref(site, offset, key.length, name);
     } else if (target.kind == expr::NodeKind::Index && !target.star &&
@@ -205,6 +227,16 @@ class ExpressionChecker {
     auto& diag = at(site, offset, length, "expr-unknown-param",
                     fmt::format("unknown param '{}' {}", name, site.where));
     suggest(diag, name, param_names_, "the params are ");
+  }
+
+  void check_secret(const Site& site, std::uint32_t offset, std::uint32_t length,
+                    const std::string& name) {
+    for (const auto& secret : secret_names_) {
+      if (expr::equals_ignore_case(secret, name)) return;
+    }
+    auto& diag = at(site, offset, length, "expr-unknown-secret",
+                    fmt::format("unknown secret '{}' {}", name, site.where));
+    suggest(diag, name, secret_names_, "the secrets are ");
   }
 
   void check_step_ref(const Site& site, std::uint32_t offset, std::uint32_t length,
@@ -271,13 +303,14 @@ class ExpressionChecker {
   std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::string> step_ids_;
   std::vector<std::string> param_names_;
+  std::vector<std::string> secret_names_;
 };
 
 }  // namespace
 
 const std::vector<std::string>& step_context_names() {
-  static const std::vector<std::string> names = {"params",   "env",  "steps",      "run",
-                                                 "workflow", "item", "item_index", "matrix"};
+  static const std::vector<std::string> names = {
+      "params", "env", "steps", "run", "workflow", "item", "item_index", "matrix", "secrets"};
   return names;
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/validate/branch_checks.hpp"
 #include "core/validate/dag_checks.hpp"
 #include "core/validate/expr_checks.hpp"
 
@@ -94,6 +95,7 @@ void validate_workflow(const Workflow& workflow, Diagnostics& diagnostics) {
   for (const auto& [key, list] : handler_lists(workflow)) {
     check_needs_graph(*list, {workflow.file, std::string(key), &main_ids}, diagnostics);
   }
+  check_branches(workflow, diagnostics);
   check_expressions(workflow, diagnostics);
 }
 

@@ -57,8 +57,9 @@ TEST_CASE("graph of an invalid workflow prints the validator's errors and exits 
 }
 
 TEST_CASE("graph draws every example, native and ASL") {
-  for (const char* name : {"hello.yaml", "nightly_etl.yaml", "ci_pipeline.yaml",
-                           "fanout_files.yaml", "approval_deploy.yaml", "order_processing.asl.json"}) {
+  for (const char* name :
+       {"hello.yaml", "nightly_etl.yaml", "ci_pipeline.yaml", "fanout_files.yaml",
+        "approval_deploy.yaml", "order_processing.asl.json", "orders_report.yaml"}) {
     CAPTURE(name);
     auto result = run_flowrun({"graph", (source_dir() / "workflows" / name).string()});
     CHECK(result.exit_code == 0);

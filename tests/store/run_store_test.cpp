@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/store/run_props.hpp"
 #include "core/store/schema.hpp"
 #include "core/util/error.hpp"
 #include "support/cli_runner.hpp"
@@ -151,4 +152,34 @@ TEST_CASE("runs are found by id, unique prefix or 'last'; otherwise a suggestion
   CHECK(error_of([&] {
           store->resolve_run("20260101-000000-aaaaab");
         }).find("did you mean '20260101-000000-aaaaaa'?") != std::string::npos);
+}
+
+TEST_CASE("a history of schema version 2 gains run properties and keeps its runs") {
+  TempDir dir;
+  auto state = dir.path() / "state";
+  std::filesystem::create_directories(state);
+  {
+    Database db((state / "flowrun.db").string());
+    migrate_schema(db, 2);
+    db.execute(
+        "INSERT INTO runs (id, workflow, file, definition_hash, status, started_ms, run_dir) "
+        "VALUES ('20260101-000000-abcdef', 'old', '/x.yaml', '0', 'running', 1, '/r')");
+    CHECK(db.query_int("PRAGMA user_version") == 2);
+  }
+  auto store = RunStore::open(state.string());
+  CHECK(store->db().query_int("PRAGMA user_version") == 3);
+  std::optional<RunRow> run = store->find_run("20260101-000000-abcdef");
+  REQUIRE(run);
+  RunProps props(store->db(), run->key);
+  CHECK(props.list().empty());
+  props.set("rows", "41", "count");
+  std::string current;
+  CHECK(props.increment("rows", 1, "count", current) == 42);
+  CHECK(props.get("rows") == "42");
+  props.set("name", "x", "");
+  CHECK(props.increment("name", 1, "", current) == std::nullopt);
+  CHECK(current == "x");
+  CHECK(props.list() == nlohmann::json{{"name", "x"}, {"rows", "42"}});
+  store->delete_runs({run->key});
+  CHECK(store->db().query_int("SELECT count(*) FROM props") == 0);
 }

@@ -57,8 +57,9 @@ TEST_CASE("each invalid native example gives exactly the diagnostics beside it")
 }
 
 TEST_CASE("the native example workflows load and validate without diagnostics") {
-  for (const char* file : {"workflows/nightly_etl.yaml", "workflows/ci_pipeline.yaml",
-                           "workflows/fanout_files.yaml", "workflows/approval_deploy.yaml"}) {
+  for (const char* file :
+       {"workflows/nightly_etl.yaml", "workflows/ci_pipeline.yaml", "workflows/fanout_files.yaml",
+        "workflows/approval_deploy.yaml", "workflows/orders_report.yaml"}) {
     CAPTURE(file);
     CHECK(diagnose_native(file) == "");
   }
