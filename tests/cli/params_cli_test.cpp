@@ -158,7 +158,11 @@ steps:
   CHECK(result.out.find("params: {\"day\":\"2026-12-01\"}") != std::string::npos);
   CHECK(result.out.find("cmd: [\"cat\",\"<steps.extract.outputs.path>\",\"/data/2026-12-01\"]") !=
         std::string::npos);
-  CHECK(result.out.find("env RUN=<run.id>") != std::string::npos);
+  // run.id is the dry run's own id, printed at the top of the plan.
+  std::size_t id_at = result.out.find("run.id: ");
+  REQUIRE(id_at != std::string::npos);
+  CHECK(result.out.find("env RUN=" + result.out.substr(id_at + 8, 22) + "\n") !=
+        std::string::npos);
   CHECK(result.out.find("load (needs extract) if params.day != '' -> true") != std::string::npos);
   CHECK(result.out.find("never if ${{ params.day == 'x' }} -> false") != std::string::npos);
   CHECK(result.out.find("run: echo 2026-12-01 <failure()>") != std::string::npos);
