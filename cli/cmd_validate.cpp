@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/cmd_plugins.hpp"
 #include "cli/substitution_options.hpp"
 #include "cli/terminal.hpp"
 #include "core/validate/load_definition.hpp"
@@ -36,6 +37,7 @@ std::string summary_line(std::size_t errors, std::size_t warnings) {
 
 int run_validate(const ValidateOptions& options) {
   RenderOptions render{use_colour(stderr)};
+  const PluginCheckOptions plugins = plugin_check_options();
   nlohmann::json all = nlohmann::json::array();
   std::size_t errors = 0;
   std::size_t warnings = 0;
@@ -43,6 +45,9 @@ int run_validate(const ValidateOptions& options) {
   for (const auto& file : options.files) {
     Diagnostics diagnostics;
     std::optional<Definition> definition = load_definition(file, diagnostics, limits);
+    if (definition && !diagnostics.has_errors()) {
+      check_plugin_uses(*definition, plugins, diagnostics);
+    }
     errors += diagnostics.error_count();
     warnings += diagnostics.warning_count();
     if (options.format == "json") {

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "cli/cmd_graph.hpp"
+#include "cli/cmd_plugins.hpp"
 #include "cli/cmd_run.hpp"
 #include "cli/cmd_schema.hpp"
 #include "cli/cmd_task_token.hpp"
@@ -53,6 +54,7 @@ int parse_and_run(int argc, char** argv) {
   flowrun::cli::add_prune_command(app, exit_code);
   flowrun::cli::add_task_token_commands(app, exit_code);
   flowrun::cli::add_props_command(app, exit_code);
+  flowrun::cli::add_plugins_command(app, exit_code);
   if (is_unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);

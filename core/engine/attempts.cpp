@@ -54,6 +54,10 @@ void Scheduler::start_attempt(std::uint32_t step) {
   const std::string& label = label_of(step);
   folder_.attempt_log_path(label, attempt, log_path_);
   folder_.attempt_output_path(label, attempt, output_path_);
+  if (definition.action.kind == ActionKind::Uses) {
+    start_plugin_attempt(step, attempt);
+    return;
+  }
   std::string cause;
   const RenderedStep* rendered = nullptr;
   if (!expressions_.workflow_env_error().empty()) {
@@ -195,7 +199,8 @@ void Scheduler::reap_children() {
   }
 }
 
-void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause) {
+void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause,
+                            const PluginResult* plugin) {
   const std::uint32_t step = slot.step;
   StepRecord& record = state_.record_of(step);
   record.exit_code = exit.exit_code;
@@ -213,7 +218,26 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
     status = slot.stopped ? StepStatus::Cancelled : StepStatus::Failed;
     if (exit.signal) cause = "killed by " + signal_name(exit.signal);
   }
-  OutputsRead outputs = take_outputs(step, slot.attempt);
+  OutputsRead outputs;
+  std::int64_t retry_after_ms = 0;
+  if (definition_of(step).action.kind == ActionKind::Uses) {
+    folder_.attempt_log_path(label_of(step), slot.attempt, log_path_);
+    PluginResult read;
+    if (!plugin) read = read_plugin_result(step, slot.attempt, exit.exit_code);
+    const PluginResult& result = plugin ? *plugin : read;
+    if (status == StepStatus::Succeeded || status == StepStatus::Failed) {
+      if (result.ok) {
+        outputs = plugin_outputs(result);
+      } else {
+        status = StepStatus::Failed;
+        cause = result.cause;
+        retry_after_ms = std::max<std::int64_t>(0, result.retry_after_ms);
+        append_to_log(log_path_, cause);
+      }
+    }
+  } else {
+    outputs = take_outputs(step, slot.attempt);
+  }
   if (!outputs.error.empty() && status == StepStatus::Succeeded) {
     status = StepStatus::Failed;
     cause = "outputs: " + outputs.error;
@@ -228,7 +252,7 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
       slot.attempt, exit.exit_code, exit.signal, status, elapsed_ms(slot.started_ns), log_path_};
   recorder_.attempt_finished(state_, step, result);
   observer_.attempt_finished(state_, step, result);
-  retry_or_finish(step, status, exit.exit_code, std::move(cause));
+  retry_or_finish(step, status, exit.exit_code, std::move(cause), retry_after_ms);
 }
 
 // Reads what the attempt left in $FLOWRUN_OUTPUT, or on stdout for `outputs: json` (whose
@@ -265,7 +289,7 @@ OutputsRead Scheduler::take_outputs(std::uint32_t step, int attempt) {
 }
 
 void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_code,
-                                std::string cause) {
+                                std::string cause, std::int64_t min_delay_ms) {
   StepRecord& record = state_.record_of(step);
   const Step& definition = definition_of(step);
   bool may_continue =
@@ -285,7 +309,8 @@ void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_
     return;
   }
   record.status = StepStatus::Retrying;
-  std::int64_t delay = retry_delay_ms(policy, attempts, rng_);
+  // A server's Retry-After is a floor under the policy's delay, never a reason to retry.
+  std::int64_t delay = std::max(retry_delay_ms(policy, attempts, rng_), min_delay_ms);
   recorder_.step_retrying(state_, step, delay);
   observer_.step_retrying(state_, step, delay);
   if (delay == 0) {

@@ -38,10 +38,6 @@ bool counts_as_failure(StepStatus status) {
 }  // namespace
 
 std::string unsupported_cause(const Step& step) {
-  if (step.action.kind == ActionKind::Uses) {
-    return "plugins ('uses: " + step.action.plugin +
-           "') are not supported yet by this build (issue 9)";
-  }
   if (step.action.kind == ActionKind::Type) {
     StepType type = step.action.type;
     if (type != StepType::Noop && type != StepType::Pass && type != StepType::Fail &&
@@ -95,6 +91,8 @@ Scheduler::Scheduler(const Workflow& workflow, const RunOptions& options, const 
   } else {
     base_dir_ = dir;
   }
+  plugin_search_ = {std::string(environment_.base_value("FLOWRUN_PLUGIN_PATH")), dir,
+                    std::string(environment_.base_value("PATH"))};
   // FLOWRUN_STATE_DIR lets `flowrun props` in a step find the history (runs/<id>/../..).
   std::string state_dir = std::filesystem::path(folder.path()).parent_path().parent_path();
   extra_env_ = {"FLOWRUN_RUN_ID=" + state_.run_id, "FLOWRUN_WORKFLOW=" + workflow.name, "", "", "",
@@ -278,7 +276,7 @@ bool Scheduler::needs_slot(std::uint32_t step) const {
   if (is_fan_out(definition) && !state_.is_child(step)) return false;
   if (state_.is_child(step) && fan_runs_.at(state_.step_of(step)).over) return false;
   ActionKind kind = definition.action.kind;
-  return (kind == ActionKind::Run || kind == ActionKind::Cmd) &&
+  return (kind == ActionKind::Run || kind == ActionKind::Cmd || kind == ActionKind::Uses) &&
          unsupported_cause(definition).empty();
 }
 
@@ -368,8 +366,10 @@ void Scheduler::wait_for_events() {
   for (const Slot& slot : slots_) {
     if (slot.stream_fd >= 0) pollfds_.push_back({slot.stream_fd, POLLIN, 0});
   }
+  add_builtin_pollfds();
   std::int64_t timeout = -1;
   if (!timers_.empty()) timeout = std::max<std::int64_t>(0, timers_.top().due_ns - monotonic_ns());
+  timeout = builtin_timeout_ns(timeout);
   if (flush_in_ms >= 0 && (timeout < 0 || timeout > flush_in_ms * 1000000)) {
     timeout = flush_in_ms * 1000000;
   }
@@ -385,6 +385,7 @@ void Scheduler::wait_for_events() {
   }
   if (!pollfds_.empty()) read_streams(pollfds_);
   if (wake_.child_exited) reap_children();
+  process_builtins();
   fire_timers();
 }
 
@@ -417,7 +418,11 @@ void Scheduler::fire_timers() {
     }
     Slot* slot = find_slot(timer.step, timer.attempt);
     if (!slot) continue;
-    if (timer.kind == TimerKind::AttemptTimeout && !slot->timed_out) {
+    if (slot->builtin) {
+      if (timer.kind != TimerKind::AttemptTimeout) continue;
+      slot->timed_out = true;
+      stop_builtin(timer.step, timer.attempt);
+    } else if (timer.kind == TimerKind::AttemptTimeout && !slot->timed_out) {
       slot->timed_out = true;
       signal_group(slot->pid, SIGTERM);
       timers_.push({now + kill_grace_ns(definition_of(timer.step)), timer.step, timer.attempt,
@@ -434,13 +439,19 @@ void Scheduler::begin_stop(StopReason reason, int signal) {
   state_.stop_signal = signal;
   observer_.run_stopping(state_, signal);
   const std::int64_t now = monotonic_ns();
+  std::vector<std::pair<std::uint32_t, int>> builtin_calls;
   for (Slot& slot : slots_) {
     const Step& definition = definition_of(slot.step);
     if (trigger_of(slot.step) == TriggerRule::Always || slot.stopped) continue;
     slot.stopped = true;
+    if (slot.builtin) {
+      builtin_calls.emplace_back(slot.step, slot.attempt);
+      continue;
+    }
     signal_group(slot.pid, SIGTERM);
     timers_.push({now + kill_grace_ns(definition), slot.step, slot.attempt, TimerKind::KillGrace});
   }
+  for (auto [step, attempt] : builtin_calls) stop_builtin(step, attempt);
   std::vector<std::uint32_t> waiting;
   waiting.swap(retrying_);
   for (std::uint32_t step : waiting) {
@@ -455,10 +466,13 @@ void Scheduler::begin_stop(StopReason reason, int signal) {
 // The second signal: nothing more runs, and every group is killed without grace.
 void Scheduler::kill_everything() {
   hard_stop_ = true;
+  std::vector<std::pair<std::uint32_t, int>> builtin_calls;
   for (Slot& slot : slots_) {
     slot.stopped = true;
+    if (slot.builtin) builtin_calls.emplace_back(slot.step, slot.attempt);
     signal_group(slot.pid, SIGKILL);
   }
+  for (auto [step, attempt] : builtin_calls) stop_builtin(step, attempt);
   for (std::uint32_t step : retrying_) {
     finish(step, StepStatus::Cancelled, "the run was stopped before its next attempt");
   }

@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <queue>
 #include <random>
 #include <string>
@@ -16,9 +17,11 @@
 #include "core/engine/sensors.hpp"
 #include "core/engine/step_expressions.hpp"
 #include "core/engine/trigger_rules.hpp"
+#include "core/exec/builtin_plugins.hpp"
 #include "core/exec/command.hpp"
 #include "core/exec/environment.hpp"
 #include "core/exec/secret_mask.hpp"
+#include "core/exec/plugin_discovery.hpp"
 #include "core/exec/spawn.hpp"
 
 namespace flowrun {
@@ -51,6 +54,7 @@ class Scheduler {
     int log_fd = -1;
     bool timed_out = false;
     bool stopped = false;
+    bool builtin = false;  // a built-in plugin call: no process, pid is -1
   };
   enum class TimerKind : std::uint8_t {
     AttemptTimeout,
@@ -139,9 +143,11 @@ class Scheduler {
 
   // attempts.cpp: processes
   void start_attempt(std::uint32_t step);
-  void end_attempt(const Slot& slot, ExitStatus exit, std::string cause);
+  void end_attempt(const Slot& slot, ExitStatus exit, std::string cause,
+                   const PluginResult* plugin = nullptr);
   OutputsRead take_outputs(std::uint32_t step, int attempt);
-  void retry_or_finish(std::uint32_t step, StepStatus status, int exit_code, std::string cause);
+  void retry_or_finish(std::uint32_t step, StepStatus status, int exit_code, std::string cause,
+                       std::int64_t min_delay_ms = 0);
   void reap_children();
   void read_streams(const std::vector<pollfd>& fds);
   void drain_stream(Slot& slot);
@@ -166,6 +172,16 @@ class Scheduler {
   void drop_opened_log(std::size_t index);
   void drop_opened_logs_of(std::uint32_t step);
   void drop_opened_logs();
+  // plugin_attempts.cpp: `uses:` steps (external processes and built-in calls)
+  void start_plugin_attempt(std::uint32_t step, int attempt);
+  bool plugin_call_for(std::uint32_t step, int attempt, PluginCall& call, std::string& cause);
+  void start_builtin(std::uint32_t step, int attempt, const PluginCall& call);
+  void start_external(std::uint32_t step, int attempt, const PluginCall& call);
+  PluginResult read_plugin_result(std::uint32_t step, int attempt, int exit_code);
+  void add_builtin_pollfds();
+  std::int64_t builtin_timeout_ns(std::int64_t timeout) const;
+  void process_builtins();
+  void stop_builtin(std::uint32_t step, int attempt);
 
   const Workflow& workflow_;
   const RunOptions& options_;
@@ -225,6 +241,9 @@ class Scheduler {
   std::string stdout_path_;
   std::vector<OpenedLog> opened_logs_;
   std::string ahead_path_;
+  PluginSearch plugin_search_;
+  std::unique_ptr<BuiltinRunner> builtins_;  // made when the first built-in call starts
+  std::vector<pollfd> builtin_fds_;
 };
 
 }  // namespace flowrun

@@ -74,6 +74,48 @@ bool render_env(const EnvList& env, const expr::EvalContext& context, EnvList& o
   return true;
 }
 
+bool json_has_expressions(const nlohmann::json& value) {
+  if (value.is_string()) return expr::has_expression(value.get_ref<const std::string&>());
+  for (const auto& item : value) {
+    if (item.is_structured() || item.is_string()) {
+      if (json_has_expressions(item)) return true;
+    }
+  }
+  return false;
+}
+
+// Compiles every string of `value` in traversal order (objects iterate in key order).
+void compile_json(const nlohmann::json& value, std::vector<std::optional<expr::Template>>& out,
+                  std::string& error) {
+  if (value.is_string()) {
+    out.push_back(compile(value.get_ref<const std::string&>(), error));
+  } else if (value.is_structured()) {
+    for (const auto& item : value) compile_json(item, out, error);
+  }
+}
+
+// Replaces the strings of `value` by their rendered values, in the order compile_json saw them.
+bool render_json(nlohmann::json& value, const std::vector<std::optional<expr::Template>>& compiled,
+                 std::size_t& next, const expr::EvalContext& context, std::string& cause) {
+  if (value.is_string()) {
+    const auto& tmpl = compiled[next++];
+    if (!tmpl) return true;
+    expr::Evaluated rendered = expr::render_value(*tmpl, context);
+    if (rendered.error) {
+      cause = "with: " + value.get<std::string>() + ": " + *rendered.error;
+      return false;
+    }
+    value = expr::to_plain_json(rendered.value);
+    return true;
+  }
+  if (value.is_structured()) {
+    for (auto& item : value) {
+      if (!render_json(item, compiled, next, context, cause)) return false;
+    }
+  }
+  return true;
+}
+
 bool env_has_expressions(const EnvList& env) {
   for (const EnvVar& var : env) {
     if (expr::has_expression(var.value)) return true;
@@ -116,6 +158,8 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
                (step.foreach && !step.foreach->expression.empty()) ||
                (step.repeat && !step.repeat->until.empty());
     for (const auto& arg : step.action.argv) any = any || expr::has_expression(arg);
+    const bool with_expressions = json_has_expressions(step.with);
+    any = any || with_expressions;
     if (!any) continue;
     Compiled compiled;
     std::vector<std::string> ids;
@@ -149,6 +193,7 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
         compiled.until = std::move(tmpl);
       }
     }
+    if (with_expressions) compile_json(step.with, compiled.with, compiled.error);
     compiled.renders = compiled.script.has_value() || compiled.working_dir.has_value();
     for (const auto& t : compiled.argv) compiled.renders = compiled.renders || t.has_value();
     for (const auto& t : compiled.env) compiled.renders = compiled.renders || t.has_value();
@@ -165,6 +210,10 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
       compiled.reads_props = compiled.reads_props || reads_props(t);
     for (const auto& t : compiled.env)
       compiled.reads_props = compiled.reads_props || reads_props(t);
+    for (const auto& t : compiled.with) {
+      collect_reads(t, ids, compiled.reads_all);
+      compiled.reads_props = compiled.reads_props || reads_props(t);
+    }
     compiled_.emplace(i, std::move(compiled));
     for (const auto& id : ids) named_reads.push_back({i, id});
   }
@@ -409,6 +458,25 @@ bool StepExpressions::render(std::uint32_t step, const RunState& state, Rendered
     return false;
   }
   return true;
+}
+
+bool StepExpressions::render_with(std::uint32_t step, const RunState& state, nlohmann::json& out,
+                                  std::string& cause) {
+  const Step& definition = workflow_.steps[step];
+  out = definition.with;
+  Compiled* compiled = find(step);
+  if (!compiled) return true;
+  if (!compiled->error.empty()) {
+    cause = compiled->error;
+    return false;
+  }
+  if (compiled->with.empty()) return true;
+  expr::Value contexts = contexts_for(*compiled, state);
+  EnvList env;
+  if (!render_env(definition.env, eval_context(contexts, {}), env, cause)) return false;
+  for (const EnvVar& var : env) contexts["env"][var.name] = var.value;
+  std::size_t next = 0;
+  return render_json(out, compiled->with, next, eval_context(contexts, {}), cause);
 }
 
 nlohmann::json StepExpressions::render_outputs(const RunState& state,

@@ -64,7 +64,7 @@ SpawnResult Spawner::spawn(const SpawnRequest& request) {
   if (request.stdin_path) {
     posix_spawn_file_actions_addopen(fa, 0, request.stdin_path, O_RDONLY, 0);
   } else {
-    posix_spawn_file_actions_adddup2(fa, dev_null_, 0);
+    posix_spawn_file_actions_adddup2(fa, request.stdin_fd >= 0 ? request.stdin_fd : dev_null_, 0);
   }
   if (request.output_fd >= 0) {
     posix_spawn_file_actions_adddup2(fa, request.output_fd, 1);

@@ -21,6 +21,7 @@ struct SpawnRequest {
   const char* stdout_path = nullptr;
   /// When set, stdin reads this file instead of /dev/null (an ASL Task's input JSON).
   const char* stdin_path = nullptr;
+  int stdin_fd = -1;  ///< stdin of the process instead of /dev/null (a plugin's request)
 };
 
 /// A started process (its pid is also its process-group id), or the errno of the failure.
