@@ -14,6 +14,8 @@
 
 namespace flowrun {
 
+class HttpClient;
+
 /// A plugin compiled into flowrun: its name, one line of description and the JSON Schema of
 /// its `with:`.
 struct BuiltinPluginInfo {
@@ -61,8 +63,11 @@ class BuiltinRunner {
   struct Call;
 
  private:
+  HttpClient& http();
+  void start_call(std::uint64_t key, const PluginCall& call, const BuiltinContext& context);
   void finish(std::uint64_t key, PluginResult result);
 
+  std::unique_ptr<HttpClient> http_;
   std::vector<std::unique_ptr<Call>> calls_;
   std::vector<std::pair<std::uint64_t, PluginResult>> finished_;
 };

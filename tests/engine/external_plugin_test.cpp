@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
-#include "engine/engine_fixture.hpp"
+#include "engine/plugin_fixture.hpp"
 
 using namespace flowrun;
 using namespace flowrun::test;
@@ -15,17 +15,6 @@ void write_plugin(EngineFixture& fx, const std::string& name, const std::string&
   chmod(path.c_str(), 0755);
 }
 
-Step uses_step(std::string id, std::string plugin, nlohmann::json with = nlohmann::json::object(),
-               std::vector<std::string> needs = {}) {
-  Step step;
-  step.id = std::move(id);
-  step.action.kind = ActionKind::Uses;
-  step.action.plugin = std::move(plugin);
-  step.with = std::move(with);
-  step.needs = std::move(needs);
-  return step;
-}
-
 }  // namespace
 
 TEST_CASE("an external plugin gets one JSON request on stdin and its outputs are the step's") {
@@ -37,11 +26,11 @@ TEST_CASE("an external plugin gets one JSON request on stdin and its outputs are
   fx.options.params = {{"who", "world; rm -rf /"}, {"count", 2}};
   fx.workflow.steps.push_back(run_step("first", "echo 'v=42' >> \"$FLOWRUN_OUTPUT\""));
   fx.workflow.steps.push_back(
-      uses_step("call", "echo",
-                {{"who", "${{ params.who }}"},
-                 {"count", "${{ params.count }}"},
-                 {"nested", {{"text", "n=${{ steps.first.outputs.v }}"}, {"flag", true}}}},
-                {"first"}));
+      plugin_step("call", "echo",
+                  {{"who", "${{ params.who }}"},
+                   {"count", "${{ params.count }}"},
+                   {"nested", {{"text", "n=${{ steps.first.outputs.v }}"}, {"flag", true}}}},
+                  {"first"}));
   fx.workflow.steps.push_back(run_step("after", "echo ${{ steps.call.outputs.n }}", {"call"}));
   fx.run();
   REQUIRE(fx.step("call").status == StepStatus::Succeeded);
@@ -65,7 +54,7 @@ TEST_CASE("an error response fails the step with the plugin's error and cause") 
   EngineFixture fx;
   write_plugin(fx, "refuse",
                "echo '{\"error\": \"Forbidden\", \"cause\": \"no access to bucket x\"}'\nexit 3\n");
-  fx.workflow.steps.push_back(uses_step("call", "refuse"));
+  fx.workflow.steps.push_back(plugin_step("call", "refuse"));
   fx.run();
   CHECK(fx.step("call").status == StepStatus::Failed);
   CHECK(fx.step("call").exit_code == 3);
@@ -79,10 +68,10 @@ TEST_CASE("garbage on stdout fails the step with a cause naming the plugin") {
   write_plugin(fx, "silent", "cat >/dev/null\n");
   write_plugin(fx, "array", "echo '[1,2]'\n");
   write_plugin(fx, "extra", "echo '{\"outputs\": {}, \"result\": 1}'\n");
-  fx.workflow.steps.push_back(uses_step("a", "garbage"));
-  fx.workflow.steps.push_back(uses_step("b", "silent"));
-  fx.workflow.steps.push_back(uses_step("c", "array"));
-  fx.workflow.steps.push_back(uses_step("d", "extra"));
+  fx.workflow.steps.push_back(plugin_step("a", "garbage"));
+  fx.workflow.steps.push_back(plugin_step("b", "silent"));
+  fx.workflow.steps.push_back(plugin_step("c", "array"));
+  fx.workflow.steps.push_back(plugin_step("d", "extra"));
   fx.run();
   for (const char* id : {"a", "b", "c", "d"}) CHECK(fx.step(id).status == StepStatus::Failed);
   CHECK(fx.details("a")->cause ==
@@ -101,7 +90,7 @@ TEST_CASE("garbage on stdout fails the step with a cause naming the plugin") {
 TEST_CASE("a hanging plugin is killed by the step's timeout, with its process group") {
   EngineFixture fx;
   write_plugin(fx, "hang", "sleep 30 &\necho $! > \"$FLOWRUN_OUTPUT.pid\"\nwait\n");
-  Step step = uses_step("call", "hang");
+  Step step = plugin_step("call", "hang");
   step.timeout = Duration{300};
   step.kill_grace = Duration{200};
   fx.workflow.steps.push_back(step);
@@ -118,7 +107,7 @@ TEST_CASE("a failing plugin is retried by the step's policy with a new attempt n
   write_plugin(fx, "flaky",
                "if [ \"$FLOWRUN_ATTEMPT\" -lt 2 ]; then echo '{\"error\": \"Busy\"}'; exit 1; fi\n"
                "echo '{\"outputs\": {\"attempt\": '$FLOWRUN_ATTEMPT'}}'\n");
-  Step step = uses_step("call", "flaky");
+  Step step = plugin_step("call", "flaky");
   step.retry = RetryPolicy{};
   step.retry->attempts = 3;
   fx.workflow.steps.push_back(step);
@@ -135,8 +124,8 @@ TEST_CASE("plugins are found in FLOWRUN_PLUGIN_PATH first, then plugins/, then P
   auto path = other.write("flowrun-plugin-where",
                           "#!/bin/sh\necho '{\"outputs\": {\"from\": \"plugin path\"}}'\n");
   chmod(path.c_str(), 0755);
-  fx.workflow.steps.push_back(uses_step("call", "where"));
-  fx.workflow.steps.push_back(uses_step("missing", "nowhere"));
+  fx.workflow.steps.push_back(plugin_step("call", "where"));
+  fx.workflow.steps.push_back(plugin_step("missing", "nowhere"));
   SUBCASE("plugins/ beside the workflow") {
     fx.run();
     CHECK(fx.details("call")->outputs == StepOutputs{{"from", "plugins"}});
