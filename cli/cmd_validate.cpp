@@ -44,7 +44,8 @@ int run_validate(const ValidateOptions& options) {
   LoadLimits limits = load_limits_with(options.substitutions);
   for (const auto& file : options.files) {
     Diagnostics diagnostics;
-    std::optional<Definition> definition = load_definition(file, diagnostics, limits);
+    std::optional<Definition> definition =
+        load_definition(file, diagnostics, limits, StepNodes::Keep);
     if (definition && !diagnostics.has_errors()) {
       check_plugin_uses(*definition, plugins, diagnostics);
     }

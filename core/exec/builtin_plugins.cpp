@@ -7,6 +7,7 @@
 #include "core/exec/http_plugin.hpp"
 #include "core/exec/llm_plugin.hpp"
 #include "core/exec/sqlite_plugin.hpp"
+#include "core/util/error.hpp"
 
 namespace flowrun {
 
@@ -68,7 +69,12 @@ void BuiltinRunner::start(std::uint64_t key, const PluginCall& call,
                   std::function<PluginResult(const HttpResponse&)> finish_call) {
     calls_.push_back(std::make_unique<Call>(
         Call{key, context.log_path, std::move(label), std::move(finish_call)}));
-    http().start(key, request);
+    try {
+      http().start(key, request);
+    } catch (const Error& error) {  // libcurl missing or failing to start
+      cause = error.what();
+      fail("PluginError");
+    }
   };
   if (call.plugin == "sqlite") {
     finish(key, run_sqlite_plugin(call.with, context));

@@ -1,14 +1,13 @@
 #include "core/exec/http_client.hpp"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 
+#include "core/exec/curl_library.hpp"
 #include "core/util/error.hpp"
 
 namespace flowrun {
@@ -54,7 +53,7 @@ struct HttpClient::Transfer {
   char error[CURL_ERROR_SIZE] = {};
 
   ~Transfer() {
-    if (headers) curl_slist_free_all(headers);
+    if (headers) curl_library().slist_free_all(headers);
     if (spill_fd >= 0) close(spill_fd);
   }
 
@@ -105,82 +104,79 @@ struct HttpClient::Transfer {
 };
 
 HttpClient::HttpClient() {
-  static std::once_flag once;
-  static CURLcode global = CURLE_OK;
-  std::call_once(once, [] { global = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (global != CURLE_OK) throw Error("cannot initialise libcurl");
-  multi_ = curl_multi_init();
+  multi_ = curl_library().multi_init();
   if (!multi_) throw Error("cannot initialise libcurl (multi handle)");
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpClient::on_socket);
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &HttpClient::on_timer);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  curl_library().multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpClient::on_socket);
+  curl_library().multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_library().multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &HttpClient::on_timer);
+  curl_library().multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
 }
 
 HttpClient::~HttpClient() {
   for (auto& transfer : transfers_) {
-    curl_multi_remove_handle(multi_, transfer->easy);
-    curl_easy_cleanup(transfer->easy);
+    curl_library().multi_remove_handle(multi_, transfer->easy);
+    curl_library().easy_cleanup(transfer->easy);
   }
   transfers_.clear();
-  curl_multi_cleanup(multi_);
+  curl_library().multi_cleanup(multi_);
 }
 
 void HttpClient::start(std::uint64_t id, const HttpRequest& request) {
+  const CurlLibrary& curl = curl_library();
   auto transfer = std::make_unique<Transfer>();
   Transfer& t = *transfer;
   t.id = id;
   t.body_limit = request.body_limit;
   t.spill_path = request.spill_path;
   t.started_ns = now_ns();
-  t.easy = curl_easy_init();
+  t.easy = curl.easy_init();
   CURL* easy = t.easy;
-  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.error);
-  curl_easy_setopt(easy, CURLOPT_PRIVATE, &t);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
-  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, "flowrun/" FLOWRUN_VERSION);
+  curl.easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, t.error);
+  curl.easy_setopt(easy, CURLOPT_PRIVATE, &t);
+  curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+  curl.easy_setopt(easy, CURLOPT_WRITEDATA, &t);
+  curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+  curl.easy_setopt(easy, CURLOPT_HEADERDATA, &t);
+  curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  curl.easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
+  curl.easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  curl.easy_setopt(easy, CURLOPT_USERAGENT, "flowrun/" FLOWRUN_VERSION);
   if (request.timeout_ms > 0)
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
+    curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
   if (request.insecure) {
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   // The step's environment decides the proxy; "" turns off curl's look at flowrun's own.
-  curl_easy_setopt(easy, CURLOPT_PROXY, request.proxy.c_str());
-  if (!request.no_proxy.empty()) curl_easy_setopt(easy, CURLOPT_NOPROXY, request.no_proxy.c_str());
+  curl.easy_setopt(easy, CURLOPT_PROXY, request.proxy.c_str());
+  if (!request.no_proxy.empty()) curl.easy_setopt(easy, CURLOPT_NOPROXY, request.no_proxy.c_str());
   for (const auto& header : request.headers)
-    t.headers = curl_slist_append(t.headers, header.c_str());
-  if (t.headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t.headers);
+    t.headers = curl.slist_append(t.headers, header.c_str());
+  if (t.headers) curl.easy_setopt(easy, CURLOPT_HTTPHEADER, t.headers);
   if (request.body) {
     t.body = *request.body;
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, t.body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.body.size()));
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDS, t.body.data());
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.body.size()));
   }
   if (request.method == "HEAD") {
-    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    curl.easy_setopt(easy, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET" || request.body) {
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   transfers_.push_back(std::move(transfer));
-  curl_multi_add_handle(multi_, easy);
+  curl.multi_add_handle(multi_, easy);
 }
 
 void HttpClient::cancel(std::uint64_t id) {
   auto found = std::find_if(transfers_.begin(), transfers_.end(),
                             [&](const auto& transfer) { return transfer->id == id; });
   if (found != transfers_.end()) {
-    curl_multi_remove_handle(multi_, (*found)->easy);
-    curl_easy_cleanup((*found)->easy);
+    curl_library().multi_remove_handle(multi_, (*found)->easy);
+    curl_library().easy_cleanup((*found)->easy);
     transfers_.erase(found);
   }
   std::erase_if(finished_, [&](const auto& done) { return done.first == id; });
@@ -217,7 +213,7 @@ std::int64_t HttpClient::timeout_ns() const {
 
 void HttpClient::act(int fd, int events) {
   int running = 0;
-  curl_multi_socket_action(multi_, fd, events, &running);
+  curl_library().multi_socket_action(multi_, fd, events, &running);
 }
 
 void HttpClient::process(const std::vector<pollfd>& fds) {
@@ -238,24 +234,24 @@ void HttpClient::process(const std::vector<pollfd>& fds) {
 
 void HttpClient::collect() {
   int left = 0;
-  while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
+  while (CURLMsg* message = curl_library().multi_info_read(multi_, &left)) {
     if (message->msg != CURLMSG_DONE) continue;
     CURL* easy = message->easy_handle;
     Transfer* t = nullptr;
-    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &t);
+    curl_library().easy_getinfo(easy, CURLINFO_PRIVATE, &t);
     CURLcode code = message->data.result;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &t->response.status);
+    curl_library().easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &t->response.status);
     char* url = nullptr;
-    curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &url);
+    curl_library().easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &url);
     if (url) t->response.effective_url = url;
     if (code != CURLE_OK) {
-      t->response.error = t->error[0] ? t->error : curl_easy_strerror(code);
+      t->response.error = t->error[0] ? t->error : curl_library().easy_strerror(code);
       t->response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
     }
     t->response.duration_ms = (now_ns() - t->started_ns) / 1000000;
     finished_.emplace_back(t->id, std::move(t->response));
-    curl_multi_remove_handle(multi_, easy);
-    curl_easy_cleanup(easy);
+    curl_library().multi_remove_handle(multi_, easy);
+    curl_library().easy_cleanup(easy);
     std::erase_if(transfers_, [&](const auto& transfer) { return transfer.get() == t; });
   }
 }

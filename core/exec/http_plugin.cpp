@@ -1,12 +1,12 @@
 #include "core/exec/http_plugin.hpp"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <ctime>
 
+#include "core/exec/curl_library.hpp"
 #include "core/util/duration.hpp"
 
 namespace flowrun {
@@ -233,7 +233,7 @@ std::int64_t retry_after_ms(const HttpResponse& response) {
   double seconds = std::strtod(value->c_str(), &end);
   if (end != value->c_str() && *end == '\0')
     return seconds < 0 ? -1 : static_cast<std::int64_t>(seconds * 1000);
-  time_t when = curl_getdate(value->c_str(), nullptr);
+  time_t when = curl_library().getdate(value->c_str(), nullptr);
   if (when < 0) return -1;
   return std::max<std::int64_t>(0, (static_cast<std::int64_t>(when) - std::time(nullptr)) * 1000);
 }

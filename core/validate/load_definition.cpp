@@ -9,7 +9,8 @@
 namespace flowrun {
 namespace {
 
-std::optional<Definition> convert(std::optional<Document> document, Diagnostics& diagnostics) {
+std::optional<Definition> convert(std::optional<Document> document, Diagnostics& diagnostics,
+                                  StepNodes step_nodes) {
   if (!document) return std::nullopt;
   Definition definition{std::move(*document), DocumentKind::Native, std::nullopt, std::nullopt};
   definition.kind = detect_kind(definition.document.root);
@@ -20,7 +21,9 @@ std::optional<Definition> convert(std::optional<Document> document, Diagnostics&
       check_asl_data(definition.document.root, definition.path(), diagnostics);
     }
   } else {
-    definition.workflow = consume_workflow(definition.document, diagnostics);
+    definition.workflow = step_nodes == StepNodes::Keep
+                              ? load_workflow(definition.document, diagnostics)
+                              : consume_workflow(definition.document, diagnostics);
     if (definition.workflow) validate_workflow(*definition.workflow, diagnostics);
   }
   diagnostics.sort();
@@ -30,14 +33,14 @@ std::optional<Definition> convert(std::optional<Document> document, Diagnostics&
 }  // namespace
 
 std::optional<Definition> load_definition(const std::string& path, Diagnostics& diagnostics,
-                                          const LoadLimits& limits) {
-  return convert(load_document(path, diagnostics, limits), diagnostics);
+                                          const LoadLimits& limits, StepNodes step_nodes) {
+  return convert(load_document(path, diagnostics, limits), diagnostics, step_nodes);
 }
 
 std::optional<Definition> load_definition_text(const std::string& path, std::string text,
-                                               Diagnostics& diagnostics,
-                                               const LoadLimits& limits) {
-  return convert(parse_document(path, std::move(text), diagnostics, limits), diagnostics);
+                                               Diagnostics& diagnostics, const LoadLimits& limits) {
+  return convert(parse_document(path, std::move(text), diagnostics, limits), diagnostics,
+                 StepNodes::Release);
 }
 
 }  // namespace flowrun

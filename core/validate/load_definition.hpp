@@ -21,10 +21,16 @@ struct Definition {
   const std::string& path() const { return document.path(); }
 };
 
+/// Whether a native workflow's step nodes stay in `Definition::document` after conversion.
+/// Released by default (a run does not need them: it halves peak memory of large files);
+/// kept for checks that read positions inside steps afterwards (plugin `with` schemas).
+enum class StepNodes { Release, Keep };
+
 /// Reads, parses, converts and validates one file (`-` is stdin), appending every problem
 /// to `diagnostics`. Returns nullopt when the file could not be read or parsed at all.
 std::optional<Definition> load_definition(const std::string& path, Diagnostics& diagnostics,
-                                          const LoadLimits& limits = {});
+                                          const LoadLimits& limits = {},
+                                          StepNodes step_nodes = StepNodes::Release);
 
 /// The same for text already in memory.
 std::optional<Definition> load_definition_text(const std::string& path, std::string text,

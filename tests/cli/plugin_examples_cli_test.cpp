@@ -71,3 +71,27 @@ TEST_CASE("workflows/llm-summarize.yaml branches on the model's JSON reply") {
   CHECK(step_of(calm, "page-oncall")["status"] == "skipped");
   CHECK(step_of(calm, "queue")["status"] == "succeeded");
 }
+
+// libcurl and its ~30 libraries are loaded by the first HTTP call only (curl_library.cpp):
+// a run without one must not pay their start-up time and memory.
+TEST_CASE("libcurl is loaded into flowrun by a run that makes an HTTP call, not by others") {
+  LocalServer server;
+  TempDir dir;
+  const std::string count_maps =
+      "    run: echo \"curl_maps=$(grep -c libcurl /proc/$PPID/maps)\" >> \"$FLOWRUN_OUTPUT\"\n";
+  auto plain = dir.write("plain.yaml", "steps:\n  - id: look\n" + count_maps);
+  auto with_http =
+      dir.write("http.yaml",
+                "steps:\n  - id: call\n    uses: http\n    with:\n"
+                "      url: " +
+                    server.url("/json") + "\n  - id: look\n    needs: [call]\n" + count_maps);
+  for (const auto& [file, loaded] : {std::pair{plain, false}, std::pair{with_http, true}}) {
+    auto result = run_flowrun(
+        {"run", file.string(), "--json", "--state-dir", (dir.path() / "state").string()});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    auto summary = nlohmann::json::parse(result.out);
+    auto maps = step_of(summary, "look")["outputs"]["curl_maps"].get<std::string>();
+    CHECK((maps != "0") == loaded);
+  }
+}
