@@ -62,10 +62,11 @@ void read_action(const std::string& file, const Node::Entry& entry, Bindings& bi
   if (!body.is_mapping()) {
     diagnostics.error(
         kCode, file, body.pos,
-        "the binding of '" + action.pattern + "' must be a mapping with 'run' or 'cmd'");
+        "the binding of '" + action.pattern + "' must be a mapping with 'run', 'cmd' or 'uses'");
     return;
   }
   int kinds = 0;
+  const Node::Entry* with = nullptr;
   for (const Node::Entry& field : body.entries) {
     const std::string& key = field.key.text;
     if (key == "run") {
@@ -81,22 +82,34 @@ void read_action(const std::string& file, const Node::Entry& entry, Bindings& bi
     } else if (key == "shell") {
       read_string(file, field.value, key, action.shell, diagnostics);
     } else if (key == "uses") {
-      diagnostics.error(kCode, file, field.key.pos,
-                        "'uses' (plugins) is not supported in bindings by this build; use 'run' "
-                        "or 'cmd'",
-                        static_cast<std::uint32_t>(key.size()));
-      return;
+      ++kinds;
+      read_string(file, field.value, key, action.plugin, diagnostics);
+    } else if (key == "with") {
+      if (field.value.is_mapping()) {
+        action.with = to_json(field.value);
+      } else {
+        diagnostics.error(kCode, file, field.value.pos,
+                          "'with' must be a mapping of the plugin's inputs");
+      }
+      with = &field;
     } else {
       diagnostics.error(kCode, file, field.key.pos,
                         "unknown key '" + key + "' in the binding of '" + action.pattern +
-                            "' (expected run, cmd, env, working_dir, shell)",
+                            "' (expected run, cmd, uses, with, env, working_dir, shell)",
                         static_cast<std::uint32_t>(key.size()));
     }
   }
   if (kinds != 1) {
-    diagnostics.error(kCode, file, entry.key.pos,
-                      "the binding of '" + action.pattern + "' needs exactly one of 'run' or 'cmd'",
-                      static_cast<std::uint32_t>(action.pattern.size()));
+    diagnostics.error(
+        kCode, file, entry.key.pos,
+        "the binding of '" + action.pattern + "' needs exactly one of 'run', 'cmd' or 'uses'",
+        static_cast<std::uint32_t>(action.pattern.size()));
+    return;
+  }
+  if (with && action.plugin.empty()) {
+    diagnostics.error(
+        kCode, file, with->key.pos,
+        "'with' belongs to a plugin: the binding of '" + action.pattern + "' has no 'uses'", 4);
     return;
   }
   bindings.actions.push_back(std::move(action));

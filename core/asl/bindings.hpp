@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,7 +12,8 @@
 
 namespace flowrun::asl {
 
-/// What a bound Task runs: a shell script (`run`) or an argv (`cmd`), with its environment.
+/// What a bound Task runs: a shell script (`run`), an argv (`cmd`) or a plugin (`uses` with
+/// `with`), with its environment.
 struct TaskAction {
   std::string pattern;            ///< the resource as written: an exact ARN or a `*` pattern
   SourcePos pos;                  ///< the key in the bindings file
@@ -20,6 +22,8 @@ struct TaskAction {
   std::vector<std::pair<std::string, std::string>> env;
   std::string working_dir;  ///< empty: the bindings file's folder
   std::string shell;        ///< run: the shell command line; empty = /bin/sh -c
+  std::string plugin;       ///< uses: a built-in or external plugin's name
+  nlohmann::json with = nlohmann::json::object();  ///< uses: the plugin's fixed inputs
 };
 
 /// The `--resources` file: resource (ARN or `*` pattern) -> action, in file order.

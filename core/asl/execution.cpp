@@ -458,8 +458,14 @@ void Execution::wait_for_events() {
   }
   pollfds_.clear();
   if (inotify_fd_ >= 0) pollfds_.push_back(pollfd{inotify_fd_, POLLIN, 0});
+  const std::size_t builtin_fds = pollfds_.size();
+  if (builtins_) {
+    std::int64_t builtin_ns = add_builtin_pollfds();
+    if (builtin_ns >= 0 && (timeout_ns < 0 || builtin_ns < timeout_ns)) timeout_ns = builtin_ns;
+  }
   loop_.wait(pollfds_, timeout_ns, wake_);
   if (wake_.child_exited) reap_children();
+  if (builtins_) process_builtins(builtin_fds);
   if (!pollfds_.empty() && (pollfds_[0].revents & POLLIN)) {
     char buffer[4096];
     while (read(inotify_fd_, buffer, sizeof buffer) > 0) {
@@ -540,6 +546,7 @@ void Execution::finish_run() {
   for (TaskProcess& process : processes_) {
     if (!process.terminated) terminate(process);
   }
+  cancel_builtin_calls();
   while (!processes_.empty()) wait_for_events();
   if (run_.ended_ms == 0) run_.ended_ms = now_epoch_ms();
   recorder_.execution_finished(run_, states_);

@@ -13,6 +13,7 @@
 
 #include "core/asl/interpreter.hpp"
 #include "core/engine/event_loop.hpp"
+#include "core/exec/builtin_plugins.hpp"
 #include "core/exec/command.hpp"
 #include "core/exec/environment.hpp"
 #include "core/exec/spawn.hpp"
@@ -87,10 +88,10 @@ class Execution {
     std::string error;
     std::string cause;
     std::unique_ptr<Fanout> fanout;
-    std::string token;                             // a Task token while one is outstanding
-    bool waiting_token = false;                    // the callback action ended; the token decides
+    std::string token;           // a Task token while one is outstanding
+    bool waiting_token = false;  // the callback action ended; the token decides
     std::int64_t heartbeat_seconds = 0;
-    std::int64_t heartbeat_due_ns = 0;  // moved on by each heartbeat
+    std::int64_t heartbeat_due_ns = 0;             // moved on by each heartbeat
     std::shared_ptr<const std::string> item_text;  // the Map item (FLOWRUN_ITEM)
   };
 
@@ -105,7 +106,17 @@ class Execution {
     bool stopped = false;     // its frame was aborted: the result is ignored
     bool terminated = false;  // SIGTERM sent
     bool callback = false;
+    std::string plugin;  // an external plugin: its stdout holds the response
     std::string stdout_path;
+    std::string log_path;
+  };
+
+  // A built-in plugin call (http, llm, sqlite) that runs inside this loop.
+  struct BuiltinCall {
+    std::uint64_t key = 0;
+    std::uint32_t frame = 0;
+    std::uint32_t generation = 0;
+    int attempt = 0;
     std::string log_path;
   };
 
@@ -158,8 +169,8 @@ class Execution {
 
   // execution_tasks.cpp: Task states
   void run_task(std::uint32_t id);
-  void spawn_task(std::uint32_t id, const TaskAction& action, const std::string& input_text,
-                  std::int64_t number);
+  void spawn_task(std::uint32_t id, const TaskAction& action, const std::string& stdin_text,
+                  std::int64_t number, std::vector<std::string> argv, std::string plugin = {});
   void reap_children();
   void end_task_process(TaskProcess process, ExitStatus exit);
   void task_succeeded(std::uint32_t id, nlohmann::json result);
@@ -173,6 +184,17 @@ class Execution {
   void read_token_answers();
   std::int64_t task_seconds(const Frame& frame, const char* field, const char* path_field);
   EnvironmentBuilder& environment_for(const TaskAction& action);
+
+  // execution_plugins.cpp: Tasks bound to plugins (`uses` in the bindings)
+  void run_plugin_task(std::uint32_t id, const TaskAction& action, const nlohmann::json& input,
+                       std::int64_t number);
+  void start_builtin_task(std::uint32_t id, const PluginCall& call, const TaskAction& action,
+                          std::int64_t number);
+  void plugin_task_ended(std::uint32_t id, const PluginResult& result);
+  std::int64_t add_builtin_pollfds();
+  void process_builtins(std::size_t first_fd);
+  bool stop_builtin_call(std::uint32_t frame, StepStatus status);
+  void cancel_builtin_calls();
 
   // execution_fanout.cpp: Parallel and Map
   void run_parallel(std::uint32_t id);
@@ -192,6 +214,9 @@ class Execution {
   std::deque<Frame> frames_;
   std::vector<std::uint32_t> ready_;
   std::vector<TaskProcess> processes_;
+  std::unique_ptr<BuiltinRunner> builtins_;  // made by the first built-in plugin call
+  std::vector<BuiltinCall> builtin_calls_;
+  std::uint64_t builtin_keys_ = 0;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::unordered_map<const State*, StateInfo> infos_;
   std::unordered_map<std::string, int> invocations_;  // per state name, over the execution

@@ -207,6 +207,7 @@ void Execution::abort_frame(std::uint32_t id) {
       terminate(process);
     }
   }
+  stop_builtin_call(id, StepStatus::Cancelled);
   if (frame.fanout) {
     std::vector<std::uint32_t> children = frame.fanout->children;
     for (std::uint32_t child : children) abort_frame(child);

@@ -12,6 +12,7 @@
 #include "core/asl/execution.hpp"
 #include "core/asl/task_tokens.hpp"
 #include "core/exec/output_file.hpp"
+#include "core/exec/plugin_protocol.hpp"
 #include "core/util/error.hpp"
 
 namespace flowrun::asl {
@@ -113,11 +114,22 @@ void Execution::run_task(std::uint32_t id) {
         id, "States.Runtime",
         fmt::format("no binding for resource '{}' of Task '{}'", resource, frame.state->name));
   }
-  spawn_task(id, *action, input_text, invocation + 1);
+  if (!action->plugin.empty()) return run_plugin_task(id, *action, input, invocation + 1);
+  std::vector<std::string> argv;
+  if (!action->argv.empty()) {
+    argv = action->argv;
+  } else {
+    argv = shell_argv(action->shell);
+    argv.push_back(action->script);
+  }
+  spawn_task(id, *action, input_text, invocation + 1, std::move(argv));
 }
 
+// Starts `argv` for the Task with `stdin_text` on its stdin (the effective input, or a
+// plugin's request); `plugin` names an external plugin whose stdout is its response.
 void Execution::spawn_task(std::uint32_t id, const TaskAction& action,
-                           const std::string& input_text, std::int64_t number) {
+                           const std::string& stdin_text, std::int64_t number,
+                           std::vector<std::string> argv, std::string plugin) {
   Frame& frame = frames_[id];
   // Read before anything starts: a bad value is a States.Runtime error of the state.
   const std::int64_t timeout = task_seconds(frame, "TimeoutSeconds", "TimeoutSecondsPath");
@@ -134,16 +146,9 @@ void Execution::spawn_task(std::uint32_t id, const TaskAction& action,
   attempt_file_path(folder_.path(), name, file_number, ".output", output_path);
   StateRun& step = states_[frame.step];
   step.log_path = process.log_path;
-  if (!write_whole_file(input_path, input_text)) {
+  if (!write_whole_file(input_path, stdin_text)) {
     return task_failed(id, "States.TaskFailed",
                        "cannot write the task input '" + input_path + "': " + std::strerror(errno));
-  }
-  std::vector<std::string> argv;
-  if (!action.argv.empty()) {
-    argv = action.argv;
-  } else {
-    argv = shell_argv(action.shell);
-    argv.push_back(action.script);
   }
   std::string program = resolver_.resolve(argv[0]);
   if (program.empty()) {
@@ -185,6 +190,7 @@ void Execution::spawn_task(std::uint32_t id, const TaskAction& action,
   process.generation = ++frame.generation;
   process.pid = started.pid;
   process.callback = !frame.token.empty() && frame.state->resource.ends_with(kTokenSuffix);
+  process.plugin = std::move(plugin);
   processes_.push_back(process);
   push_event("TaskStarted", &frame, fmt::format("{{\"pid\":{}}}", started.pid), frame.attempt);
   TaskAttempt attempt{frame.step,    name,        frame.item_index,
@@ -281,6 +287,8 @@ void Execution::end_task_process(TaskProcess process, ExitStatus exit) {
   } else if (process.heartbeat_timed_out) {
     task_failed(id, "States.HeartbeatTimeout",
                 fmt::format("Task '{}' sent no heartbeat in time (HeartbeatSeconds)", name));
+  } else if (!process.plugin.empty()) {
+    plugin_task_ended(id, read_plugin_response(process.plugin, text, exit.exit_code));
   } else if (exit.exit_code != 0) {
     json reported = json::parse(text, nullptr, false);
     if (reported.is_object() && reported.contains("Error")) {
@@ -342,6 +350,12 @@ void Execution::task_timer_fired(std::uint32_t id, bool heartbeat) {
       terminate(process);
       return;
     }
+  }
+  if (!heartbeat && stop_builtin_call(id, StepStatus::TimedOut)) {
+    task_failed(id, "States.Timeout",
+                fmt::format("Task '{}' timed out (TimeoutSeconds)", frame.state->name));
+    if (frames_[id].status == FrameStatus::Ready) ready_.push_back(id);
+    return;
   }
   // No process left: a callback waits for its token.
   if (heartbeat) {
