@@ -64,15 +64,10 @@ void Scheduler::start_attempt(std::uint32_t step) {
     fail_to_start(step, expressions_.workflow_env_error());
     return;
   }
-  const nlohmann::json* item = item_of(step);
   ItemScope scope;
-  if (item) {
-    const ChildRecord& child = state_.children[step - state_.steps.size()];
-    scope = {item, child.index, definition.matrix.has_value()};
-  }
+  const ItemScope* item = item_scope_of(step, scope);
   if (expressions_.renders(state_.step_of(step))) {
-    if (!expressions_.render(state_.step_of(step), state_, rendered_, cause,
-                             item ? &scope : nullptr)) {
+    if (!expressions_.render(state_.step_of(step), state_, rendered_, cause, item)) {
       fail_to_start(step, cause);
       return;
     }
@@ -107,7 +102,7 @@ void Scheduler::start_attempt(std::uint32_t step) {
       attempt_env_.insert(attempt_env_.end(), rendered->values.begin(), rendered->values.end());
     }
     if (item) {
-      attempt_env_.push_back("FLOWRUN_ITEM=" + item_env_value(*item));
+      attempt_env_.push_back("FLOWRUN_ITEM=" + item_env_value(*item->item));
       attempt_env_.push_back("FLOWRUN_ITEM_INDEX=" + std::to_string(scope.index));
     }
     if (handler) {

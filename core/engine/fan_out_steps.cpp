@@ -29,6 +29,14 @@ const nlohmann::json* Scheduler::item_of(std::uint32_t unit) const {
   return &found->second.items[child.index];
 }
 
+const ItemScope* Scheduler::item_scope_of(std::uint32_t unit, ItemScope& scope) const {
+  const nlohmann::json* item = item_of(unit);
+  if (!item) return nullptr;
+  const ChildRecord& child = state_.children[unit - state_.steps.size()];
+  scope = {item, child.index, definition_of(unit).matrix.has_value()};
+  return &scope;
+}
+
 void Scheduler::begin_fan_out(std::uint32_t step) {
   const Step& definition = workflow_.steps[step];
   FanOutRun fan;

@@ -25,8 +25,10 @@ bool Scheduler::plugin_call_for(std::uint32_t step, int attempt, PluginCall& cal
     return false;
   }
   const std::uint32_t index = state_.step_of(step);
-  if (!expressions_.render_with(index, state_, call.with, cause)) return false;
-  if (expressions_.renders(index) && !expressions_.render(index, state_, rendered_, cause)) {
+  ItemScope scope;
+  const ItemScope* item = item_scope_of(step, scope);
+  if (!expressions_.render_with(index, state_, call.with, cause, item)) return false;
+  if (expressions_.renders(index) && !expressions_.render(index, state_, rendered_, cause, item)) {
     return false;
   }
   return true;

@@ -20,8 +20,8 @@
 #include "core/exec/builtin_plugins.hpp"
 #include "core/exec/command.hpp"
 #include "core/exec/environment.hpp"
-#include "core/exec/secret_mask.hpp"
 #include "core/exec/plugin_discovery.hpp"
+#include "core/exec/secret_mask.hpp"
 #include "core/exec/spawn.hpp"
 
 namespace flowrun {
@@ -113,6 +113,8 @@ class Scheduler {
   }
   const std::string& label_of(std::uint32_t unit);
   const nlohmann::json* item_of(std::uint32_t unit) const;
+  /// The item scope of a fan-out child (filled into `scope`), or nullptr for other units.
+  const ItemScope* item_scope_of(std::uint32_t unit, ItemScope& scope) const;
 
   // handler_steps.cpp: on_success / on_failure / on_cancel / on_exit after the main graph
   bool is_handler(std::uint32_t step) const {

@@ -53,6 +53,14 @@ bool reads_props(const std::optional<expr::Template>& tmpl) {
   return false;
 }
 
+// `item`, `item_index` (and `matrix`) of a fan-out child; nothing for other steps.
+void add_item(expr::Value& contexts, const ItemScope* item) {
+  if (!item) return;
+  contexts["item"] = expr::to_value(*item->item);
+  contexts["item_index"] = item->index;
+  if (item->is_matrix) contexts["matrix"] = contexts["item"];
+}
+
 bool render_env(const EnvList& env, const expr::EvalContext& context, EnvList& out,
                 std::string& error) {
   out = env;
@@ -415,11 +423,7 @@ bool StepExpressions::render(std::uint32_t step, const RunState& state, Rendered
     return false;
   }
   expr::Value contexts = contexts_for(*compiled, state);
-  if (item) {
-    contexts["item"] = expr::to_value(*item->item);
-    contexts["item_index"] = item->index;
-    if (item->is_matrix) contexts["matrix"] = contexts["item"];
-  }
+  add_item(contexts, item);
   expr::EvalContext context = eval_context(contexts, {});
   out = RenderedStep{};
   if (!render_env(definition.env, context, out.env, cause)) return false;
@@ -461,7 +465,7 @@ bool StepExpressions::render(std::uint32_t step, const RunState& state, Rendered
 }
 
 bool StepExpressions::render_with(std::uint32_t step, const RunState& state, nlohmann::json& out,
-                                  std::string& cause) {
+                                  std::string& cause, const ItemScope* item) {
   const Step& definition = workflow_.steps[step];
   out = definition.with;
   Compiled* compiled = find(step);
@@ -472,6 +476,7 @@ bool StepExpressions::render_with(std::uint32_t step, const RunState& state, nlo
   }
   if (compiled->with.empty()) return true;
   expr::Value contexts = contexts_for(*compiled, state);
+  add_item(contexts, item);
   EnvList env;
   if (!render_env(definition.env, eval_context(contexts, {}), env, cause)) return false;
   for (const EnvVar& var : env) contexts["env"][var.name] = var.value;

@@ -94,7 +94,7 @@ class StepExpressions {
   /// single expression keeps the value's JSON type, others become text. False with `cause`
   /// set when one fails. Values stay JSON: nothing passes through a shell.
   bool render_with(std::uint32_t step, const RunState& state, nlohmann::json& out,
-                   std::string& cause);
+                   std::string& cause, const ItemScope* item = nullptr);
 
   /// The workflow's `outputs:`, evaluated with every step readable; sets `cause` and returns
   /// what could be evaluated when one fails.
@@ -112,12 +112,12 @@ class StepExpressions {
     std::vector<std::optional<expr::Template>> argv;
     std::vector<std::optional<expr::Template>> env;
     std::optional<expr::Template> working_dir;
-    std::optional<expr::Template> items;  ///< `foreach: ${{ }}`
-    std::optional<expr::Template> until;  ///< `repeat.until`
+    std::optional<expr::Template> items;              ///< `foreach: ${{ }}`
+    std::optional<expr::Template> until;              ///< `repeat.until`
     std::vector<std::optional<expr::Template>> with;  ///< the strings of `with:`, in order
-    std::vector<std::uint32_t> reads;     ///< steps named by `steps.<id>`
-    bool reads_all = false;               ///< `steps` used otherwise (`steps.*`, `steps[x]` ...)
-    bool reads_props = false;             ///< `run.props` (read from the history each time)
+    std::vector<std::uint32_t> reads;                 ///< steps named by `steps.<id>`
+    bool reads_all = false;    ///< `steps` used otherwise (`steps.*`, `steps[x]` ...)
+    bool reads_props = false;  ///< `run.props` (read from the history each time)
   };
 
   Compiled* find(std::uint32_t step);

@@ -119,3 +119,29 @@ TEST_CASE("the example plugins in workflows/plugins run through flowrun run") {
   CHECK(summary["steps"][0]["outputs"]["top"] == R"({"brown":1,"the":3})");
   CHECK(summary["steps"][1]["outputs"]["text"] == "11 WORDS");
 }
+
+TEST_CASE("each foreach child of a plugin step gets its own item in 'with'") {
+  TempDir dir;
+  write_plugin(dir, "echo", "#!/bin/sh\nprintf '{\"outputs\": {\"with\": %s}}' \"$(cat)\"\n");
+  auto file = dir.write("flow.yaml", R"(steps:
+  - id: each
+    foreach: [a, {"n": 2}]
+    uses: echo
+    with:
+      item: ${{ item }}
+      text: "item ${{ item_index }}"
+)");
+  auto result =
+      run_flowrun({"run", file.string(), "--json", "--state-dir", (dir.path() / "state").string()});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  auto summary = nlohmann::json::parse(result.out);
+  auto outputs = summary["steps"][0]["outputs"];
+  REQUIRE(outputs.size() == 2);
+  std::vector<nlohmann::json> withs;
+  for (const auto& child : outputs) {
+    withs.push_back(nlohmann::json::parse(child["with"].get<std::string>())["with"]);
+  }
+  CHECK(withs[0] == nlohmann::json{{"item", "a"}, {"text", "item 0"}});
+  CHECK(withs[1] == nlohmann::json{{"item", {{"n", 2}}}, {"text", "item 1"}});
+}
