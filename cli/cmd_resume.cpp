@@ -16,7 +16,6 @@
 #include "core/load/secrets.hpp"
 #include "core/report/run_summary.hpp"
 #include "core/store/run_history.hpp"
-#include "core/store/run_props.hpp"
 #include "core/store/sqlite_recorder.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
@@ -134,8 +133,8 @@ int resume(const ResumeOptions& options) {
   run_options.environment = without_secret_sources(workflow, current_environment());
   run_options.params = run.params;
   run_options.secrets = secrets.values;
-  run_options.read_props = [&store, key] { return RunProps(store->db(), key).list(); };
   SqliteRecorder recorder(store->db(), key, workflow, *folder, !options.new_run);
+  run_options.read_props = [&recorder] { return recorder.read_props(); };
   TerminalObserver observer(workflow, stderr, isatty(STDERR_FILENO) == 1);
   RunState result =
       resume_workflow(workflow, run_options, *folder, std::move(state), recorder, observer);

@@ -21,7 +21,6 @@
 #include "core/load/param_values.hpp"
 #include "core/load/secrets.hpp"
 #include "core/report/run_summary.hpp"
-#include "core/store/run_props.hpp"
 #include "core/store/run_store.hpp"
 #include "core/store/sqlite_recorder.hpp"
 #include "core/util/error.hpp"
@@ -270,12 +269,11 @@ int run_file(const RunCommandOptions& options) {
   run_options.environment = without_secret_sources(workflow, std::move(environment));
   run_options.params = std::move(*params);
   run_options.secrets = std::move(secrets.values);
-  if (store) {
-    run_options.read_props = [&store, run_key] { return RunProps(store->db(), run_key).list(); };
-  }
   std::unique_ptr<RunRecorder> recorder;
   if (store) {
-    recorder = std::make_unique<SqliteRecorder>(store->db(), run_key, workflow, *folder, false);
+    auto history = std::make_unique<SqliteRecorder>(store->db(), run_key, workflow, *folder, false);
+    run_options.read_props = [history = history.get()] { return history->read_props(); };
+    recorder = std::move(history);
   } else {
     recorder = std::make_unique<FileRecorder>(workflow, *folder);
   }

@@ -50,7 +50,9 @@ void Database::fail(int code, std::string_view what) const {
         "start a new one",
         path_, message));
   }
-  throw Error(fmt::format("run history '{}': {} failed: {}", path_, what, message));
+  std::string text = fmt::format("run history '{}': {} failed: {}", path_, what, message);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) throw DatabaseBusy(text);
+  throw Error(text);
 }
 
 void Database::execute(std::string_view sql) {

@@ -5,12 +5,22 @@
 #include <string>
 #include <string_view>
 
+#include "core/util/error.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace flowrun {
 
 class Database;
+
+/// SQLite answered "database is locked" without waiting through the busy timeout: it does
+/// that when waiting could deadlock, e.g. while another connection turns a new history into
+/// WAL mode. The whole operation may be retried.
+class DatabaseBusy : public Error {
+ public:
+  using Error::Error;
+};
 
 /// A prepared statement, finalized when it goes away. Parameters are 1-based, columns
 /// 0-based (as in SQLite). Every failure throws flowrun::Error naming the database.

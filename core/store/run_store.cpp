@@ -73,35 +73,30 @@ std::string resolve_root(const std::string& state_dir) {
   return root;
 }
 
-// Switching to WAL needs the database to itself, and SQLite does not wait for that: when
-// several flowruns create the history at once, the ones that lose retry.
-void use_wal(Database& db) {
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+// Creating the schema and switching to WAL need the database to themselves, and SQLite
+// answers "locked" at once rather than wait when waiting could deadlock (two flowruns that
+// create the history together): the one that loses starts over.
+std::unique_ptr<Database> open_database(const std::string& path) {
+  check_history_file(path);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (;;) {
-    std::string mode;
-    {
-      Statement query(db, "PRAGMA journal_mode");
-      if (query.step()) mode = query.column_text(0);
-    }
-    if (mode == "wal") return;
+    auto db = std::make_unique<Database>(path);
     try {
-      db.execute("PRAGMA journal_mode = WAL");
-      return;
-    } catch (const Error&) {
+      migrate_schema(*db);
+      // After the checks, so a foreign file is never turned into WAL mode.
+      std::string mode;
+      {
+        Statement query(*db, "PRAGMA journal_mode");
+        if (query.step()) mode = query.column_text(0);
+      }
+      if (mode != "wal") db->execute("PRAGMA journal_mode = WAL");
+      db->execute("PRAGMA synchronous = NORMAL");
+      return db;
+    } catch (const DatabaseBusy&) {
       if (std::chrono::steady_clock::now() > until) throw;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-}
-
-std::unique_ptr<Database> open_database(const std::string& path) {
-  check_history_file(path);
-  auto db = std::make_unique<Database>(path);
-  migrate_schema(*db);
-  // After the checks, so a foreign file is never turned into WAL mode.
-  use_wal(*db);
-  db->execute("PRAGMA synchronous = NORMAL");
-  return db;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/engine/fan_out.hpp"
 #include "core/engine/handlers.hpp"
 #include "core/report/run_summary.hpp"
+#include "core/store/run_props.hpp"
 
 namespace flowrun {
 namespace {
@@ -166,6 +167,11 @@ void SqliteRecorder::drain() {
     writer_failed_.store(false, std::memory_order_relaxed);
     std::rethrow_exception(std::exchange(failure_, nullptr));
   }
+}
+
+nlohmann::json SqliteRecorder::read_props() {
+  drain();
+  return RunProps(db_, run_key_).list();
 }
 
 void SqliteRecorder::commit() {

@@ -41,6 +41,10 @@ class SqliteRecorder : public RunRecorder {
                  const std::string& detail) override;
   std::int64_t flush() override;
 
+  /// The run's properties (`flowrun props`), read on the calling thread once the writer is
+  /// idle: the writer shares the connection, which must never be used by two threads at once.
+  nlohmann::json read_props();
+
   /// The longest a change waits in memory before it is committed.
   static constexpr std::int64_t kBatchMs = 20;
 
