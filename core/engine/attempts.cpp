@@ -180,7 +180,16 @@ void Scheduler::reap_children() {
   for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
     auto found = std::find_if(slots_.begin(), slots_.end(),
                               [&](const Slot& slot) { return slot.pid == pid; });
-    if (found == slots_.end()) continue;
+    if (found == slots_.end()) {
+      if (std::optional<std::uint32_t> unit = probe_of(pid)) {
+        signal_group(pid, SIGTERM);  // what the check left in the background goes with it
+        ExitStatus exit = decode_wait_status(status);
+        probe_ended(*unit, exit.exit_code == 0,
+                    exit.signal ? "killed by " + signal_name(exit.signal)
+                                : "exit code " + std::to_string(exit.exit_code));
+      }
+      continue;
+    }
     Slot slot = *found;
     *found = slots_.back();
     slots_.pop_back();

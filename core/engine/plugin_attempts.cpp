@@ -169,7 +169,16 @@ void Scheduler::process_builtins() {
   for (auto& [key, result] : builtins_->take_finished()) {
     auto found = std::find_if(slots_.begin(), slots_.end(),
                               [&](const Slot& slot) { return slot.builtin && slot.step == key; });
-    if (found == slots_.end()) continue;
+    if (found == slots_.end()) {
+      auto sensor = sensors_.find(static_cast<std::uint32_t>(key));
+      if (sensor != sensors_.end() && sensor->second.probe_http) {
+        probe_ended(sensor->first, result.ok,
+                    result.ok
+                        ? "answered " + result.outputs.value("status", nlohmann::json()).dump()
+                        : result.cause);
+      }
+      continue;
+    }
     Slot slot = *found;
     *found = slots_.back();
     slots_.pop_back();

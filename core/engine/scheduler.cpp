@@ -458,6 +458,9 @@ void Scheduler::begin_stop(StopReason reason, int signal) {
     if (trigger_of(step) == TriggerRule::Always) {
       retrying_.push_back(step);
     } else {
+      if (auto sensor = sensors_.find(step); sensor != sensors_.end()) {
+        stop_probe(sensor->second, step);
+      }
       finish(step, StepStatus::Cancelled, "the run was stopped before its next attempt");
     }
   }
@@ -473,6 +476,7 @@ void Scheduler::kill_everything() {
     signal_group(slot.pid, SIGKILL);
   }
   for (auto [step, attempt] : builtin_calls) stop_builtin(step, attempt);
+  stop_probes();
   for (std::uint32_t step : retrying_) {
     finish(step, StepStatus::Cancelled, "the run was stopped before its next attempt");
   }

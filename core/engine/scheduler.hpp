@@ -138,10 +138,24 @@ class Scheduler {
     std::int64_t deadline_ns = 0;  // the step's timeout; 0 = none
     std::int64_t interval_ms = 0;  // grows by `backoff`
     FileProbe probe;
+    pid_t probe_pid = -1;     // for.command: the check running now
+    bool probe_http = false;  // for.http: a request is in flight
+    int probes = 0;           // checks made, for the log
   };
   void begin_wait(std::uint32_t unit);
   void check_sensor(std::uint32_t unit);
   void end_wait(std::uint32_t unit, StepStatus status, std::string cause);
+  // sensor_probes.cpp: for.command and for.http checks, run without blocking the loop
+  void start_probe(std::uint32_t unit, SensorRun& run);
+  bool start_command_probe(std::uint32_t unit, SensorRun& run, std::string& cause);
+  void start_http_probe(std::uint32_t unit, SensorRun& run);
+  /// A check ended: the wait ends when it was ready, else the next check is scheduled.
+  void probe_ended(std::uint32_t unit, bool ready, const std::string& detail);
+  /// The wait step of the check process `pid`, when it is one.
+  std::optional<std::uint32_t> probe_of(pid_t pid) const;
+  void stop_probe(SensorRun& run, std::uint32_t unit);
+  void stop_probes();
+  void schedule_sensor_check(std::uint32_t unit, SensorRun& run, std::int64_t now);
 
   // attempts.cpp: processes
   void start_attempt(std::uint32_t step);

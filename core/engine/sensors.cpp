@@ -41,9 +41,17 @@ std::optional<SensorSpec> read_sensor(const nlohmann::json& config, std::string&
     spec.stable_for_ms = probe.value("stable_for", std::int64_t{0});
     return spec;
   }
-  cause = probe.contains("command") ? "wait: 'for.command' is not supported yet by this build"
-          : probe.contains("http")  ? "wait: 'for.http' is not supported yet by this build"
-                                    : "wait: nothing to wait for";
+  if (probe.contains("command")) {
+    spec.kind = SensorSpec::Kind::Command;
+    spec.command = probe["command"];
+    return spec;
+  }
+  if (probe.contains("http")) {
+    spec.kind = SensorSpec::Kind::Http;
+    spec.url = probe["http"].get<std::string>();
+    return spec;
+  }
+  cause = "wait: nothing to wait for";
   return std::nullopt;
 }
 

@@ -9,20 +9,22 @@ namespace flowrun {
 
 /// What a `type: wait` step waits for, read from its type configuration.
 struct SensorSpec {
-  enum class Kind { Duration, Until, File };
+  enum class Kind { Duration, Until, File, Command, Http };
   Kind kind = Kind::Duration;
   std::int64_t duration_ms = 0;  ///< Duration
   std::int64_t until_ms = 0;     ///< Until: Unix epoch ms
   std::string path;              ///< File: relative to the step's working directory
   std::int64_t min_size = 0;
   std::int64_t stable_for_ms = 0;
-  std::int64_t interval_ms = 5000;  ///< between checks of a file
+  nlohmann::json command;           ///< Command: a script (the step's shell) or an argv list
+  std::string url;                  ///< Http: GET, ready on a 2xx answer
+  std::int64_t interval_ms = 5000;  ///< between checks of a file, command or URL
   double backoff = 1.0;             ///< multiplies the interval after each check
   bool soft_fail = false;           ///< a timeout makes the step skipped, not timed out
 };
 
-/// Reads a wait step's `type_config`; nullopt with `cause` set for what this build cannot
-/// wait for (`for.command`, `for.http`) or an `until` that is not an RFC 3339 timestamp.
+/// Reads a wait step's `type_config`; nullopt with `cause` set for an `until` that is not an
+/// RFC 3339 timestamp or nothing to wait for.
 std::optional<SensorSpec> read_sensor(const nlohmann::json& config, std::string& cause);
 
 /// The file a `for.file` sensor watches, as last seen.

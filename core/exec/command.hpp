@@ -47,11 +47,13 @@ class CommandBuilder {
   /// The same with the script or argv given (the step's own with expressions rendered).
   bool build_with(const Step& step, std::string_view script, const std::vector<std::string>& argv,
                   Command& out, std::string& cause);
-
- private:
+  /// `script` through the step's shell, as `run:` would run it (a wait's `for.command`).
   bool build_run(const Step& step, std::string_view script, Command& out, std::string& cause);
+  /// `argv` exec'd directly, as `cmd:` would run it.
   bool build_cmd(const Step& step, const std::vector<std::string>& argv, Command& out,
                  std::string& cause);
+
+ private:
   bool resolve_into(const std::string& name, Command& out, std::string& cause);
 
   const Workflow& workflow_;
