@@ -181,6 +181,7 @@ void Scheduler::reap_children() {
     auto found = std::find_if(slots_.begin(), slots_.end(),
                               [&](const Slot& slot) { return slot.pid == pid; });
     if (found == slots_.end()) {
+      if (hook_ended(pid, decode_wait_status(status))) continue;
       if (std::optional<std::uint32_t> unit = probe_of(pid)) {
         signal_group(pid, SIGTERM);  // what the check left in the background goes with it
         ExitStatus exit = decode_wait_status(status);
@@ -309,12 +310,22 @@ void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_
   if (status == StepStatus::Succeeded || status == StepStatus::Cancelled || !may_continue ||
       !should_retry(policy, attempts, exit_code)) {
     if (status == StepStatus::Succeeded) cause.clear();
+    const bool hook = (status == StepStatus::Failed || status == StepStatus::TimedOut) &&
+                      definition.on_failure_hook && !hard_stop_;
+    std::string hook_cause = hook ? cause : std::string();
     finish(step, status, std::move(cause));
+    if (hook) {
+      start_hook(step, "on_failure", *definition.on_failure_hook, status, exit_code, hook_cause, 0);
+    }
     return;
   }
   record.status = StepStatus::Retrying;
   // A server's Retry-After is a floor under the policy's delay, never a reason to retry.
   std::int64_t delay = std::max(retry_delay_ms(policy, attempts, rng_), min_delay_ms);
+  if (definition.on_retry_hook) {
+    start_hook(step, "on_retry", *definition.on_retry_hook, StepStatus::Retrying, exit_code, cause,
+               delay);
+  }
   recorder_.step_retrying(state_, step, delay);
   observer_.step_retrying(state_, step, delay);
   if (delay == 0) {

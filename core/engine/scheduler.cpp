@@ -109,9 +109,10 @@ RunState Scheduler::run() {
       propagate();
       start_ready();
     } while (!finished_queue_.empty());
-    if (finished_count_ == state_.steps.size() && slots_.empty()) break;
+    if (finished_count_ == state_.steps.size() && slots_.empty() && hooks_.empty()) break;
     // Nothing running and nothing to wait for: waiting would block forever.
-    if (slots_.empty() && retrying_.empty() && (ready_head_ == ready_.size() || timers_.empty())) {
+    if (slots_.empty() && retrying_.empty() && hooks_.empty() &&
+        (ready_head_ == ready_.size() || timers_.empty())) {
       strand_remaining();
       break;
     }
@@ -409,6 +410,10 @@ void Scheduler::fire_timers() {
       check_sensor(timer.step);
       continue;
     }
+    if (timer.kind == TimerKind::HookTimeout) {
+      hook_timed_out(static_cast<pid_t>(timer.attempt));
+      continue;
+    }
     if (timer.kind == TimerKind::RetryDelay) {
       StepRecord& record = state_.record_of(timer.step);
       if (record.status != StepStatus::Retrying || record.attempts != timer.attempt) continue;
@@ -477,6 +482,7 @@ void Scheduler::kill_everything() {
   }
   for (auto [step, attempt] : builtin_calls) stop_builtin(step, attempt);
   stop_probes();
+  stop_hooks(SIGKILL);
   for (std::uint32_t step : retrying_) {
     finish(step, StepStatus::Cancelled, "the run was stopped before its next attempt");
   }

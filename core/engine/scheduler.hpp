@@ -62,7 +62,8 @@ class Scheduler {
     RetryDelay,
     RunTimeout,
     SensorCheck,
-    Late
+    Late,
+    HookTimeout  // `attempt` holds the hook's pid
   };
   struct Timer {
     std::int64_t due_ns = 0;
@@ -157,6 +158,24 @@ class Scheduler {
   void stop_probes();
   void schedule_sensor_check(std::uint32_t unit, SensorRun& run, std::int64_t now);
 
+  // step_hooks.cpp: a step's on_failure / on_retry commands
+  struct HookRun {
+    pid_t pid = -1;
+    std::uint32_t unit = 0;
+    const char* kind = "";
+    std::string log_path;
+    bool timed_out = false;
+  };
+  /// Starts `script` for `unit`: `status` is what the failed attempt ended as (on_failure)
+  /// or `retrying` (on_retry, `delay_ms` before the next attempt).
+  void start_hook(std::uint32_t unit, const char* kind, const std::string& script,
+                  StepStatus status, int exit_code, const std::string& cause,
+                  std::int64_t delay_ms);
+  /// True when `pid` was a hook's process (its end is then recorded).
+  bool hook_ended(pid_t pid, ExitStatus exit);
+  void hook_timed_out(pid_t pid);
+  void stop_hooks(int signal);
+
   // attempts.cpp: processes
   void start_attempt(std::uint32_t step);
   void end_attempt(const Slot& slot, ExitStatus exit, std::string cause,
@@ -217,6 +236,7 @@ class Scheduler {
   std::vector<pid_t> leftover_groups_;
   std::unordered_map<std::uint32_t, FanOutRun> fan_runs_;
   std::unordered_map<std::uint32_t, SensorRun> sensors_;
+  std::vector<HookRun> hooks_;  // hook processes still running: the run waits for them
   std::size_t main_count_ = 0;  // steps before the appended handlers
   std::size_t main_finished_ = 0;
   std::size_t first_handlers_left_ = 0;  // on_success/on_failure/on_cancel not yet final
