@@ -133,6 +133,7 @@ int resume(const ResumeOptions& options) {
   run_options.environment = without_secret_sources(workflow, current_environment());
   run_options.params = run.params;
   run_options.secrets = secrets.values;
+  run_options.subworkflow_command = child_run_command(store->state_dir(), false);
   SqliteRecorder recorder(store->db(), key, workflow, *folder, !options.new_run);
   run_options.read_props = [&recorder] { return recorder.read_props(); };
   TerminalObserver observer(workflow, stderr, isatty(STDERR_FILENO) == 1);

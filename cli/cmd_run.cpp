@@ -46,6 +46,7 @@ struct RunCommandOptions {
   bool stream = false;
   bool no_history = false;
   std::string if_running;
+  std::string parent_run;
   SubstitutionOptions substitutions;
   AslRunRequest asl;  // --resources, --mock-config, --test-case, --state-machine
 };
@@ -213,6 +214,7 @@ int run_file(const RunCommandOptions& options) {
   NewRun new_run;
   std::optional<nlohmann::json> params;
   std::vector<std::string> environment = current_environment();
+  std::vector<std::string> subworkflow_command;
   ResolvedSecrets secrets;
   {
     Diagnostics diagnostics;
@@ -243,6 +245,8 @@ int run_file(const RunCommandOptions& options) {
     if (options.dry_run) return print_plan(workflow, *params, secrets.values, options.json);
     append_handlers(workflow);  // recorded and shown as steps after the main graph
     std::string state_dir = resolve_state_dir(options.state_dir);
+    subworkflow_command = child_run_command(state_dir, options.no_history);
+    new_run.parent_run = options.parent_run;
     if (!options.no_history) store = RunStore::open(state_dir);
     folder = RunFolder::create(state_dir);
     folder->write_definition(definition->path(), definition->document.source->text());
@@ -269,6 +273,7 @@ int run_file(const RunCommandOptions& options) {
   run_options.environment = without_secret_sources(workflow, std::move(environment));
   run_options.params = std::move(*params);
   run_options.secrets = std::move(secrets.values);
+  run_options.subworkflow_command = std::move(subworkflow_command);
   std::unique_ptr<RunRecorder> recorder;
   if (store) {
     auto history = std::make_unique<SqliteRecorder>(store->db(), run_key, workflow, *folder, false);
@@ -307,6 +312,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_flag("--dry-run", options->dry_run, "Print the plan; run nothing");
   command->add_option("--state-dir", options->state_dir, "Where runs are recorded");
   command->add_flag("--stream", options->stream, "Show step output live, prefixed [step]");
+  command->add_option("--parent-run", options->parent_run,
+                      "Record the run as a child of RUN (set by 'type: workflow' steps)");
   command->add_flag("--no-history", options->no_history,
                     "Record nothing in the run history (flowrun.db)");
   command

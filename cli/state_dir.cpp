@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <filesystem>
 
 #include "core/util/error.hpp"
 
@@ -37,6 +39,16 @@ std::vector<std::string> current_environment() {
   std::vector<std::string> entries;
   for (char** entry = environ; entry && *entry; ++entry) entries.emplace_back(*entry);
   return entries;
+}
+
+std::vector<std::string> child_run_command(const std::string& state_dir, bool no_history) {
+  std::error_code error;
+  // The binary that runs now, even when it was started by a relative path or a symlink.
+  std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
+  if (error || self.empty()) return {};
+  std::vector<std::string> command = {self, "run", "--state-dir", state_dir};
+  if (no_history) command.push_back("--no-history");
+  return command;
 }
 
 }  // namespace flowrun::cli

@@ -10,6 +10,10 @@ namespace flowrun::cli {
 /// folder can be found.
 std::string resolve_state_dir(const std::string& option);
 
+/// The argv prefix that runs a workflow file as a child run of this flowrun (`type: workflow`
+/// steps): this very binary, `run`, and the same history settings.
+std::vector<std::string> child_run_command(const std::string& state_dir, bool no_history);
+
 /// This process's environment as `NAME=value` strings (what steps inherit).
 std::vector<std::string> current_environment();
 

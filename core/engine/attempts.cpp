@@ -58,6 +58,10 @@ void Scheduler::start_attempt(std::uint32_t step) {
     start_plugin_attempt(step, attempt);
     return;
   }
+  if (definition.action.kind == ActionKind::Type) {  // needs_slot: only `type: workflow`
+    start_subworkflow_attempt(step, attempt);
+    return;
+  }
   std::string cause;
   const RenderedStep* rendered = nullptr;
   if (!expressions_.workflow_env_error().empty()) {
@@ -148,13 +152,20 @@ void Scheduler::start_attempt(std::uint32_t step) {
     fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
     slot.stream_fd = pipe_fds[0];
   }
+  attempt_running(slot);
+}
+
+// Records an attempt that started (a process, or a built-in call with pid -1) and arms its
+// timeout: the step's, or the workflow's default.
+void Scheduler::attempt_running(const Slot& slot) {
   slots_.push_back(slot);
-  recorder_.attempt_started(state_, step, attempt, started.pid);
-  observer_.attempt_started(state_, step, attempt);
+  recorder_.attempt_started(state_, slot.step, slot.attempt, slot.pid > 0 ? slot.pid : 0);
+  observer_.attempt_started(state_, slot.step, slot.attempt);
+  const Step& definition = definition_of(slot.step);
   std::optional<Duration> timeout =
       definition.timeout ? definition.timeout : workflow_.defaults.timeout;
   if (timeout) {
-    timers_.push({slot.started_ns + timeout->milliseconds * 1000000, step, attempt,
+    timers_.push({slot.started_ns + timeout->milliseconds * 1000000, slot.step, slot.attempt,
                   TimerKind::AttemptTimeout});
   }
 }
@@ -240,6 +251,8 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
         append_to_log(log_path_, cause);
       }
     }
+  } else if (definition_of(step).action.kind == ActionKind::Type) {
+    outputs = take_subworkflow_result(step, slot.attempt, status, cause);
   } else {
     outputs = take_outputs(step, slot.attempt);
   }

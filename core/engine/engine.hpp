@@ -28,6 +28,10 @@ struct RunOptions {
   /// The values of the workflow's `secrets:` (name -> value), for `${{ secrets.NAME }}`.
   /// They, and secret params, are hidden as *** in logs, outputs, causes and the summary.
   nlohmann::json secrets = nlohmann::json::object();
+  /// The argv that runs a workflow file as a child run with this run's history settings,
+  /// e.g. `{"/usr/bin/flowrun", "run", "--state-dir", DIR}`: a `type: workflow` step appends
+  /// the file, `--json`, `--parent-run ID` and `--input PARAMS`. Empty: such steps fail.
+  std::vector<std::string> subworkflow_command;
 };
 
 /// Runs the main graph of `workflow` to its end in one event loop on this thread and returns

@@ -91,15 +91,7 @@ void Scheduler::start_external(std::uint32_t step, int attempt, const PluginCall
     return;
   }
   slot.pid = started.pid;
-  slots_.push_back(slot);
-  recorder_.attempt_started(state_, step, attempt, started.pid);
-  observer_.attempt_started(state_, step, attempt);
-  std::optional<Duration> timeout =
-      definition.timeout ? definition.timeout : workflow_.defaults.timeout;
-  if (timeout) {
-    timers_.push({slot.started_ns + timeout->milliseconds * 1000000, step, attempt,
-                  TimerKind::AttemptTimeout});
-  }
+  attempt_running(slot);
 }
 
 void Scheduler::start_builtin(std::uint32_t step, int attempt, const PluginCall& call) {
@@ -124,15 +116,7 @@ void Scheduler::start_builtin(std::uint32_t step, int attempt, const PluginCall&
   slot.attempt = attempt;
   slot.builtin = true;
   slot.started_ns = monotonic_ns();
-  slots_.push_back(slot);
-  recorder_.attempt_started(state_, step, attempt, 0);
-  observer_.attempt_started(state_, step, attempt);
-  std::optional<Duration> timeout =
-      definition.timeout ? definition.timeout : workflow_.defaults.timeout;
-  if (timeout) {
-    timers_.push({slot.started_ns + timeout->milliseconds * 1000000, step, attempt,
-                  TimerKind::AttemptTimeout});
-  }
+  attempt_running(slot);
   builtins_->start(step, call, context);
 }
 

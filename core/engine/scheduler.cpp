@@ -41,7 +41,7 @@ std::string unsupported_cause(const Step& step) {
   if (step.action.kind == ActionKind::Type) {
     StepType type = step.action.type;
     if (type != StepType::Noop && type != StepType::Pass && type != StepType::Fail &&
-        type != StepType::Wait && type != StepType::Branch) {
+        type != StepType::Wait && type != StepType::Branch && type != StepType::Workflow) {
       return "'type: " + std::string(to_string(type)) +
              "' is not supported yet by this build (issue 7)";
     }
@@ -277,7 +277,8 @@ bool Scheduler::needs_slot(std::uint32_t step) const {
   if (is_fan_out(definition) && !state_.is_child(step)) return false;
   if (state_.is_child(step) && fan_runs_.at(state_.step_of(step)).over) return false;
   ActionKind kind = definition.action.kind;
-  return (kind == ActionKind::Run || kind == ActionKind::Cmd || kind == ActionKind::Uses) &&
+  return (kind == ActionKind::Run || kind == ActionKind::Cmd || kind == ActionKind::Uses ||
+          (kind == ActionKind::Type && definition.action.type == StepType::Workflow)) &&
          unsupported_cause(definition).empty();
 }
 

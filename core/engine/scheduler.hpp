@@ -176,8 +176,16 @@ class Scheduler {
   void hook_timed_out(pid_t pid);
   void stop_hooks(int signal);
 
+  // subworkflow_steps.cpp: `type: workflow`, a child flowrun run of another workflow file
+  void start_subworkflow_attempt(std::uint32_t step, int attempt);
+  /// The child run's output as the step's outputs; a failed child fails the step with its
+  /// cause.
+  OutputsRead take_subworkflow_result(std::uint32_t step, int attempt, StepStatus& status,
+                                      std::string& cause);
+
   // attempts.cpp: processes
   void start_attempt(std::uint32_t step);
+  void attempt_running(const Slot& slot);
   void end_attempt(const Slot& slot, ExitStatus exit, std::string cause,
                    const PluginResult* plugin = nullptr);
   OutputsRead take_outputs(std::uint32_t step, int attempt);

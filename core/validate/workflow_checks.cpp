@@ -10,6 +10,7 @@
 #include "core/validate/branch_checks.hpp"
 #include "core/validate/dag_checks.hpp"
 #include "core/validate/expr_checks.hpp"
+#include "core/validate/subworkflow_checks.hpp"
 
 namespace flowrun {
 namespace {
@@ -96,6 +97,7 @@ void validate_workflow(const Workflow& workflow, Diagnostics& diagnostics) {
     check_needs_graph(*list, {workflow.file, std::string(key), &main_ids}, diagnostics);
   }
   check_branches(workflow, diagnostics);
+  check_subworkflows(workflow, diagnostics);
   check_expressions(workflow, diagnostics);
 }
 
