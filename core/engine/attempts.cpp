@@ -115,7 +115,7 @@ void Scheduler::start_attempt(std::uint32_t step) {
     extra = attempt_env_;
   }
   request.envp = environment_.build(rendered ? rendered->env : definition.env, extra);
-  request.cwd = working_dir_for(rendered ? rendered->working_dir : definition.working_dir);
+  request.cwd = working_dir_for(rendered ? rendered->working_dir : definition.extra().working_dir);
   request.log_path = log_path_.c_str();
   if (definition.outputs == OutputsMode::Json) {
     attempt_file_path(folder_.path(), label, attempt, ".stdout", stdout_path_);
@@ -163,7 +163,7 @@ void Scheduler::attempt_running(const Slot& slot) {
   observer_.attempt_started(state_, slot.step, slot.attempt);
   const Step& definition = definition_of(slot.step);
   std::optional<Duration> timeout =
-      definition.timeout ? definition.timeout : workflow_.defaults.timeout;
+      definition.extra().timeout ? definition.extra().timeout : workflow_.defaults.timeout;
   if (timeout) {
     timers_.push({slot.started_ns + timeout->milliseconds * 1000000, slot.step, slot.attempt,
                   TimerKind::AttemptTimeout});
@@ -227,7 +227,8 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
   if (slot.timed_out) {
     status = StepStatus::TimedOut;
     const Step& definition = definition_of(step);
-    Duration limit = definition.timeout ? *definition.timeout : *workflow_.defaults.timeout;
+    Duration limit =
+        definition.extra().timeout ? *definition.extra().timeout : *workflow_.defaults.timeout;
     cause =
         "attempt " + std::to_string(slot.attempt) + " timed out after " + format_duration(limit);
   } else if (exit.exit_code != 0) {
@@ -313,7 +314,7 @@ void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_
   bool may_continue =
       !hard_stop_ && (stop_reason_ == StopReason::None || trigger_of(step) == TriggerRule::Always);
   // A repeating step runs again while its `until` is false, instead of being retried.
-  if (definition.repeat && may_continue &&
+  if (definition.extra().repeat && may_continue &&
       (status == StepStatus::Succeeded || status == StepStatus::Failed) &&
       repeat_step(step, status, cause)) {
     return;
@@ -324,20 +325,21 @@ void Scheduler::retry_or_finish(std::uint32_t step, StepStatus status, int exit_
       !should_retry(policy, attempts, exit_code)) {
     if (status == StepStatus::Succeeded) cause.clear();
     const bool hook = (status == StepStatus::Failed || status == StepStatus::TimedOut) &&
-                      definition.on_failure_hook && !hard_stop_;
+                      definition.extra().on_failure_hook && !hard_stop_;
     std::string hook_cause = hook ? cause : std::string();
     finish(step, status, std::move(cause));
     if (hook) {
-      start_hook(step, "on_failure", *definition.on_failure_hook, status, exit_code, hook_cause, 0);
+      start_hook(step, "on_failure", *definition.extra().on_failure_hook, status, exit_code,
+                 hook_cause, 0);
     }
     return;
   }
   record.status = StepStatus::Retrying;
   // A server's Retry-After is a floor under the policy's delay, never a reason to retry.
   std::int64_t delay = std::max(retry_delay_ms(policy, attempts, rng_), min_delay_ms);
-  if (definition.on_retry_hook) {
-    start_hook(step, "on_retry", *definition.on_retry_hook, StepStatus::Retrying, exit_code, cause,
-               delay);
+  if (definition.extra().on_retry_hook) {
+    start_hook(step, "on_retry", *definition.extra().on_retry_hook, StepStatus::Retrying, exit_code,
+               cause, delay);
   }
   recorder_.step_retrying(state_, step, delay);
   observer_.step_retrying(state_, step, delay);
@@ -447,7 +449,7 @@ Scheduler::Slot* Scheduler::find_slot(std::uint32_t step, int attempt) {
 }
 
 std::int64_t Scheduler::kill_grace_ns(const Step& step) const {
-  Duration grace = step.kill_grace                 ? *step.kill_grace
+  Duration grace = step.extra().kill_grace         ? *step.extra().kill_grace
                    : workflow_.defaults.kill_grace ? *workflow_.defaults.kill_grace
                                                    : options_.kill_grace;
   return grace.milliseconds * 1000000;

@@ -13,7 +13,7 @@
 namespace flowrun {
 
 /// True when the step runs one child per `foreach` item or `matrix` combination.
-inline bool is_fan_out(const Step& step) { return step.foreach || step.matrix; }
+inline bool is_fan_out(const Step& step) { return step.extra().foreach || step.extra().matrix; }
 
 /// The name a unit goes by in logs, status and history: the step id, or `id[3]` for a child.
 std::string unit_label(const Workflow& workflow, const RunState& state, std::size_t unit);

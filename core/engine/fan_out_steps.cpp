@@ -33,25 +33,26 @@ const ItemScope* Scheduler::item_scope_of(std::uint32_t unit, ItemScope& scope) 
   const nlohmann::json* item = item_of(unit);
   if (!item) return nullptr;
   const ChildRecord& child = state_.children[unit - state_.steps.size()];
-  scope = {item, child.index, definition_of(unit).matrix.has_value()};
+  scope = {item, child.index, definition_of(unit).extra().matrix.has_value()};
   return &scope;
 }
 
 void Scheduler::begin_fan_out(std::uint32_t step) {
   const Step& definition = workflow_.steps[step];
+  const StepExtras& extra = definition.extra();
   FanOutRun fan;
   std::string cause;
-  if (definition.matrix) {
-    fan.items = expand_matrix(*definition.matrix);
-  } else if (definition.foreach->items) {
-    fan.items = *definition.foreach->items;
+  if (extra.matrix) {
+    fan.items = expand_matrix(*extra.matrix);
+  } else if (extra.foreach->items) {
+    fan.items = *extra.foreach->items;
   } else if (!expressions_.evaluate_items(step, state_, fan.items, cause)) {
     finish(step, StepStatus::Failed, std::move(cause));
     return;
   }
   if (fan.items.empty()) {
     finish(step, StepStatus::Skipped,
-           definition.matrix ? "matrix: no combinations are left" : "foreach: the list is empty");
+           extra.matrix ? "matrix: no combinations are left" : "foreach: the list is empty");
     return;
   }
   const auto count = static_cast<std::uint32_t>(fan.items.size());
@@ -61,7 +62,7 @@ void Scheduler::begin_fan_out(std::uint32_t step) {
     for (std::uint32_t i = 0; i < count; ++i) state_.children.push_back({step, i, {}});
     state_.fan_outs[step] = span;
   }
-  fan.limit = static_cast<std::uint32_t>(definition.max_parallel);
+  fan.limit = static_cast<std::uint32_t>(extra.max_parallel);
   state_.steps[step].status = StepStatus::Running;
   std::string note = fmt::format("{} {}", count, count == 1 ? "child" : "children");
   if (fan.limit) note += fmt::format(", at most {} at once", fan.limit);
@@ -105,7 +106,8 @@ void Scheduler::finish_child(std::uint32_t unit, StepStatus status, std::string 
   if (is_failure(status)) {
     ++fan.failed;
     const Step& definition = workflow_.steps[step];
-    fan.over = exceeds_tolerance(definition.tolerated_failures, fan.failed, fan.items.size());
+    fan.over =
+        exceeds_tolerance(definition.extra().tolerated_failures, fan.failed, fan.items.size());
   }
   queue_children(step, fan);
   if (fan.running == 0) end_fan_out(step, fan);
@@ -134,18 +136,18 @@ void Scheduler::end_fan_out(std::uint32_t step, FanOutRun& fan) {
   const std::size_t total = span.count;
   StepStatus status = StepStatus::Succeeded;
   std::string cause;
-  if (exceeds_tolerance(definition.tolerated_failures, failed, total)) {
+  if (exceeds_tolerance(definition.extra().tolerated_failures, failed, total)) {
     status = StepStatus::Failed;
     cause = fmt::format("{} of {} children failed", failed, total);
-    if (definition.tolerated_failures) {
-      cause += fmt::format(", more than the tolerated {}", *definition.tolerated_failures);
+    if (definition.extra().tolerated_failures) {
+      cause += fmt::format(", more than the tolerated {}", *definition.extra().tolerated_failures);
     }
   } else if (cancelled > 0) {
     status = StepStatus::Cancelled;
     cause = fmt::format("{} of {} children were cancelled", cancelled, total);
   } else if (failed > 0) {
     cause = fmt::format("{} of {} children failed, within the tolerated {}", failed, total,
-                        *definition.tolerated_failures);
+                        *definition.extra().tolerated_failures);
   }
   fan_runs_.erase(step);
   finish(step, status, std::move(cause));

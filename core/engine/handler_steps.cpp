@@ -75,8 +75,9 @@ void Scheduler::start_late_timers() {
   }
   for (std::uint32_t i = 0; i < main_count_; ++i) {
     const Step& step = workflow_.steps[i];
-    if (step.late_after && !is_final(state_.steps[i].status)) {
-      timers_.push({start + step.late_after->milliseconds * 1000000, i, 0, TimerKind::Late});
+    if (step.extra().late_after && !is_final(state_.steps[i].status)) {
+      timers_.push(
+          {start + step.extra().late_after->milliseconds * 1000000, i, 0, TimerKind::Late});
     }
   }
 }
@@ -90,8 +91,8 @@ void Scheduler::check_late(std::uint32_t unit) {
     observer_.step_note(state_, kRunUnit, "RunLate", detail);
   } else {
     if (is_final(state_.steps[unit].status)) return;
-    std::string detail =
-        "the step passed its late_after of " + format_duration(*workflow_.steps[unit].late_after);
+    std::string detail = "the step passed its late_after of " +
+                         format_duration(*workflow_.steps[unit].extra().late_after);
     recorder_.step_note(state_, unit, "StepLate", detail);
     observer_.step_note(state_, unit, "StepLate", detail);
   }

@@ -38,7 +38,7 @@ void Scheduler::open_logs_ahead() {
       const NeedCounts& needs = needs_[dependent];
       if (decided_[dependent] || needs.succeeded + 1 != needs.total) continue;
       if (trigger_of(dependent) != TriggerRule::AllSuccess) continue;
-      if (definition_of(dependent).condition || !needs_slot(dependent)) continue;
+      if (definition_of(dependent).extra().condition || !needs_slot(dependent)) continue;
       ++wanted;
       open_log_ahead(dependent);
     }

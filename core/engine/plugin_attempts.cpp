@@ -75,7 +75,7 @@ void Scheduler::start_external(std::uint32_t step, int attempt, const PluginCall
   request.program = program->c_str();
   request.argv = argv_.data();
   request.envp = environment_.build(rendered ? rendered_.env : definition.env, extra_env_);
-  request.cwd = working_dir_for(rendered ? rendered_.working_dir : definition.working_dir);
+  request.cwd = working_dir_for(rendered ? rendered_.working_dir : definition.extra().working_dir);
   request.log_path = log_path_.c_str();
   request.stdout_path = stdout_path_.c_str();
   request.stdin_fd = request_fd;
@@ -99,7 +99,8 @@ void Scheduler::start_builtin(std::uint32_t step, int attempt, const PluginCall&
   if (!builtins_) builtins_ = std::make_unique<BuiltinRunner>();
   const bool rendered = expressions_.renders(state_.step_of(step));
   BuiltinContext context;
-  const char* cwd = working_dir_for(rendered ? rendered_.working_dir : definition.working_dir);
+  const char* cwd =
+      working_dir_for(rendered ? rendered_.working_dir : definition.extra().working_dir);
   context.working_dir = cwd ? cwd : ".";
   context.log_path = log_path_;
   attempt_file_path(folder_.path(), label_of(step), attempt, ".body", context.spill_path);

@@ -158,10 +158,10 @@ std::vector<StepPreview> preview_steps(const Workflow& workflow, const nlohmann:
     for (const EnvVar& var : step.env) {
       preview.env.push_back({var.name, previewer.render(var.value), var.pos, var.value_pos});
     }
-    if (step.working_dir) preview.working_dir = previewer.render(*step.working_dir);
-    if (step.condition) {
-      preview.condition = *step.condition;
-      preview.condition_value = previewer.condition(*step.condition);
+    if (step.extra().working_dir) preview.working_dir = previewer.render(*step.extra().working_dir);
+    if (step.extra().condition) {
+      preview.condition = *step.extra().condition;
+      preview.condition_value = previewer.condition(*step.extra().condition);
     }
     previews.push_back(std::move(preview));
   }

@@ -9,7 +9,7 @@
 namespace flowrun {
 
 bool Scheduler::repeat_step(std::uint32_t step, StepStatus status, std::string& cause) {
-  const Repeat& repeat = *definition_of(step).repeat;
+  const Repeat& repeat = *definition_of(step).extra().repeat;
   StepRecord& record = state_.record_of(step);
   std::string problem;
   const int until = expressions_.check_until(state_.step_of(step), state_, problem);

@@ -7,7 +7,7 @@ namespace flowrun {
 
 const RetryPolicy& effective_retry(const Workflow& workflow, const Step& step) {
   static const RetryPolicy single_attempt{};
-  if (step.retry) return *step.retry;
+  if (step.extra().retry) return *step.extra().retry;
   if (workflow.defaults.retry) return *workflow.defaults.retry;
   return single_attempt;
 }

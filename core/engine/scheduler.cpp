@@ -335,7 +335,7 @@ void Scheduler::start_without_process(std::uint32_t step) {
   } else if (!cause.empty()) {
     finish(step, StepStatus::Failed, std::move(cause));
   } else if (definition.action.type == StepType::Fail) {
-    const auto& config = definition.type_config;
+    const auto& config = definition.extra().type_config;
     std::string message = "the step is 'type: fail'";
     if (config.contains("cause") && config["cause"].is_string()) {
       message = config["cause"].get<std::string>();

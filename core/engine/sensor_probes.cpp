@@ -57,7 +57,7 @@ bool Scheduler::start_command_probe(std::uint32_t unit, SensorRun& run, std::str
   request.program = command.program.c_str();
   request.argv = argv_.data();
   request.envp = environment_.build(definition.env, extra_env_);
-  request.cwd = working_dir_for(definition.working_dir);
+  request.cwd = working_dir_for(definition.extra().working_dir);
   request.log_path = log_path_.c_str();
   SpawnResult started = spawner_.spawn(request);
   if (started.error != 0) {
@@ -79,7 +79,7 @@ void Scheduler::start_http_probe(std::uint32_t unit, SensorRun& run) {
   call.step_id = label_of(unit);
   call.attempt = run.probes;
   BuiltinContext context;
-  const char* cwd = working_dir_for(definition.working_dir);
+  const char* cwd = working_dir_for(definition.extra().working_dir);
   context.working_dir = cwd ? cwd : ".";
   folder_.attempt_log_path(label_of(unit), 1, context.log_path);
   attempt_file_path(folder_.path(), label_of(unit), 1, ".body", context.spill_path);

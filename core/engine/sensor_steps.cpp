@@ -21,7 +21,7 @@ bool is_probe(SensorSpec::Kind kind) {
 void Scheduler::begin_wait(std::uint32_t unit) {
   const Step& definition = definition_of(unit);
   std::string cause;
-  std::optional<SensorSpec> spec = read_sensor(definition.type_config, cause);
+  std::optional<SensorSpec> spec = read_sensor(definition.extra().type_config, cause);
   if (!spec) {
     finish(unit, StepStatus::Failed, std::move(cause));
     return;
@@ -31,7 +31,7 @@ void Scheduler::begin_wait(std::uint32_t unit) {
   run.spec = std::move(*spec);
   run.interval_ms = run.spec.interval_ms;
   std::optional<Duration> timeout =
-      definition.timeout ? definition.timeout : workflow_.defaults.timeout;
+      definition.extra().timeout ? definition.extra().timeout : workflow_.defaults.timeout;
   if (timeout) run.deadline_ns = now + timeout->milliseconds * 1000000;
   std::string note;
   switch (run.spec.kind) {
@@ -44,9 +44,10 @@ void Scheduler::begin_wait(std::uint32_t unit) {
       note = "waiting until " + format_timestamp(run.spec.until_ms);
       break;
     case SensorSpec::Kind::File:
-      run.path = run.spec.path.front() == '/'
-                     ? run.spec.path
-                     : std::string(working_dir_for(definition.working_dir)) + "/" + run.spec.path;
+      run.path =
+          run.spec.path.front() == '/'
+              ? run.spec.path
+              : std::string(working_dir_for(definition.extra().working_dir)) + "/" + run.spec.path;
       note = fmt::format("waiting for the file {}, checking every {}", run.path,
                          format_duration(Duration{run.interval_ms}));
       break;
@@ -103,7 +104,8 @@ void Scheduler::check_sensor(std::uint32_t unit) {
   if (run.deadline_ns && now >= run.deadline_ns) {
     stop_probe(run, unit);
     const Step& definition = definition_of(unit);
-    Duration limit = definition.timeout ? *definition.timeout : *workflow_.defaults.timeout;
+    Duration limit =
+        definition.extra().timeout ? *definition.extra().timeout : *workflow_.defaults.timeout;
     std::string what;
     switch (run.spec.kind) {
       case SensorSpec::Kind::File:

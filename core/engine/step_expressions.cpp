@@ -159,22 +159,23 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
   std::vector<std::pair<std::uint32_t, std::string>> named_reads;
   for (std::uint32_t i = 0; i < workflow.steps.size(); ++i) {
     const Step& step = workflow.steps[i];
+    const StepExtras& extra = step.extra();
     index_.emplace(expr::fold_lower(step.id), i);
-    bool any = step.condition.has_value() || env_has_expressions(step.env) ||
+    bool any = extra.condition.has_value() || env_has_expressions(step.env) ||
                expr::has_expression(step.action.script) ||
-               (step.working_dir && expr::has_expression(*step.working_dir)) ||
-               (step.foreach && !step.foreach->expression.empty()) ||
-               (step.repeat && !step.repeat->until.empty());
+               (extra.working_dir && expr::has_expression(*extra.working_dir)) ||
+               (extra.foreach && !extra.foreach->expression.empty()) ||
+               (extra.repeat && !extra.repeat->until.empty());
     for (const auto& arg : step.action.argv) any = any || expr::has_expression(arg);
-    const bool with_expressions = json_has_expressions(step.with);
+    const bool with_expressions = json_has_expressions(extra.with);
     any = any || with_expressions;
     if (!any) continue;
     Compiled compiled;
     std::vector<std::string> ids;
-    if (step.condition) {
+    if (extra.condition) {
       expr::Template tmpl;
-      if (auto problem = expr::parse_condition(*step.condition, tmpl)) {
-        compiled.error = "invalid 'if': " + expr::describe(*problem, *step.condition);
+      if (auto problem = expr::parse_condition(*extra.condition, tmpl)) {
+        compiled.error = "invalid 'if': " + expr::describe(*problem, *extra.condition);
       } else {
         compiled.status = expr::find_status_functions(tmpl);
         compiled.condition = std::move(tmpl);
@@ -189,19 +190,19 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
     }
     for (const auto& arg : step.action.argv) compiled.argv.push_back(compile(arg, compiled.error));
     for (const auto& var : step.env) compiled.env.push_back(compile(var.value, compiled.error));
-    if (step.working_dir) compiled.working_dir = compile(*step.working_dir, compiled.error);
-    if (step.foreach && !step.foreach->expression.empty()) {
-      compiled.items = compile(step.foreach->expression, compiled.error);
+    if (extra.working_dir) compiled.working_dir = compile(*extra.working_dir, compiled.error);
+    if (extra.foreach && !extra.foreach->expression.empty()) {
+      compiled.items = compile(extra.foreach->expression, compiled.error);
     }
-    if (step.repeat && !step.repeat->until.empty()) {
+    if (extra.repeat && !extra.repeat->until.empty()) {
       expr::Template tmpl;
-      if (auto problem = expr::parse_condition(step.repeat->until, tmpl)) {
-        compiled.error = "invalid 'repeat.until': " + expr::describe(*problem, step.repeat->until);
+      if (auto problem = expr::parse_condition(extra.repeat->until, tmpl)) {
+        compiled.error = "invalid 'repeat.until': " + expr::describe(*problem, extra.repeat->until);
       } else {
         compiled.until = std::move(tmpl);
       }
     }
-    if (with_expressions) compile_json(step.with, compiled.with, compiled.error);
+    if (with_expressions) compile_json(extra.with, compiled.with, compiled.error);
     compiled.renders = compiled.script.has_value() || compiled.working_dir.has_value();
     for (const auto& t : compiled.argv) compiled.renders = compiled.renders || t.has_value();
     for (const auto& t : compiled.env) compiled.renders = compiled.renders || t.has_value();
@@ -276,7 +277,7 @@ const StepExpressions::Compiled* StepExpressions::find(std::uint32_t step) const
 TriggerRule StepExpressions::trigger_of(std::uint32_t step) const {
   const Step& definition = workflow_.steps[step];
   const Compiled* compiled = find(step);
-  if (!compiled || !compiled->status.any || definition.trigger_pos.is_known()) {
+  if (!compiled || !compiled->status.any || definition.extra().trigger_pos.is_known()) {
     return definition.trigger;
   }
   return compiled->status.always || compiled->status.cancelled ? TriggerRule::Always
@@ -354,7 +355,7 @@ ConditionResult StepExpressions::check_condition(std::uint32_t step, const RunSt
     return ConditionResult::Fail;
   }
   if (expr::is_truthy(value.value)) return ConditionResult::Run;
-  cause = "if: '" + *workflow_.steps[step].condition + "' was false";
+  cause = "if: '" + *workflow_.steps[step].extra().condition + "' was false";
   return ConditionResult::Skip;
 }
 
@@ -456,7 +457,7 @@ bool StepExpressions::render(std::uint32_t step, const RunState& state, Rendered
   for (std::size_t i = 0; i < compiled->argv.size(); ++i) {
     if (compiled->argv[i] && !render_one(*compiled->argv[i], "cmd", out.argv[i])) return false;
   }
-  out.working_dir = definition.working_dir;
+  out.working_dir = definition.extra().working_dir;
   if (compiled->working_dir &&
       !render_one(*compiled->working_dir, "working_dir", *out.working_dir)) {
     return false;
@@ -467,7 +468,7 @@ bool StepExpressions::render(std::uint32_t step, const RunState& state, Rendered
 bool StepExpressions::render_with(std::uint32_t step, const RunState& state, nlohmann::json& out,
                                   std::string& cause, const ItemScope* item) {
   const Step& definition = workflow_.steps[step];
-  out = definition.with;
+  out = definition.extra().with;
   Compiled* compiled = find(step);
   if (!compiled) return true;
   if (!compiled->error.empty()) {

@@ -61,7 +61,7 @@ void Scheduler::start_hook(std::uint32_t unit, const char* kind, const std::stri
   request.program = command.program.c_str();
   request.argv = argv.data();
   request.envp = environment_.build(definition.env, env);
-  request.cwd = working_dir_for(definition.working_dir);
+  request.cwd = working_dir_for(definition.extra().working_dir);
   request.log_path = hook.log_path.c_str();
   append_log_line(hook.log_path, fmt::format("{} hook: {}", kind, script));
   SpawnResult started = spawner_.spawn(request);
@@ -73,7 +73,7 @@ void Scheduler::start_hook(std::uint32_t unit, const char* kind, const std::stri
   hook.pid = started.pid;
   recorder_.step_note(state_, unit, "StepHookStarted", fmt::format("{}: {}", kind, script));
   const std::int64_t timeout_ms =
-      definition.timeout ? definition.timeout->milliseconds : kDefaultHookTimeoutMs;
+      definition.extra().timeout ? definition.extra().timeout->milliseconds : kDefaultHookTimeoutMs;
   timers_.push({monotonic_ns() + timeout_ms * 1000000, unit, started.pid, TimerKind::HookTimeout});
   hooks_.push_back(std::move(hook));
 }

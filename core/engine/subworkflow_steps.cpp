@@ -18,7 +18,7 @@ namespace flowrun {
 namespace {
 
 std::string child_file(const Workflow& workflow, const Step& step) {
-  std::filesystem::path path = step.type_config.value("workflow", std::string());
+  std::filesystem::path path = step.extra().type_config.value("workflow", std::string());
   if (path.is_relative()) path = std::filesystem::path(workflow.dir) / path;
   return path.lexically_normal().string();
 }
@@ -53,7 +53,7 @@ void Scheduler::start_subworkflow_attempt(std::uint32_t step, int attempt) {
   request.program = command[0].c_str();
   request.argv = argv.data();
   request.envp = environment_.build(definition.env, extra_env_);
-  request.cwd = working_dir_for(definition.working_dir);
+  request.cwd = working_dir_for(definition.extra().working_dir);
   request.log_path = log_path_.c_str();
   request.stdout_path = stdout_path_.c_str();
   Slot slot;

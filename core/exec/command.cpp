@@ -47,7 +47,7 @@ bool is_posix_shell(const std::string& shell) {
 
 const std::string& effective_shell(const Workflow& workflow, const Step& step) {
   static const std::string none;
-  if (step.shell) return *step.shell;
+  if (step.extra().shell) return *step.extra().shell;
   if (workflow.defaults.shell) return *workflow.defaults.shell;
   if (workflow.shell) return *workflow.shell;
   return none;

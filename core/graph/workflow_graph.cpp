@@ -98,7 +98,7 @@ class Builder {
     }
     for (const Step& step : steps) {
       const std::string label = step_edge_label(step);
-      const EdgeStyle style = step.condition ? EdgeStyle::Conditional : EdgeStyle::Normal;
+      const EdgeStyle style = step.extra().condition ? EdgeStyle::Conditional : EdgeStyle::Normal;
       for (const std::string& need : step.needs) {
         auto from = ids.find(need);
         if (from == ids.end()) continue;
@@ -142,6 +142,7 @@ class Builder {
 }  // namespace
 
 std::string step_kind(const Step& step) {
+  const StepExtras& extra = step.extra();
   std::string kind;
   switch (step.action.kind) {
     case ActionKind::Run:
@@ -160,15 +161,15 @@ std::string step_kind(const Step& step) {
       break;
   }
   std::string marker;
-  if (step.foreach) {
-    const auto& items = step.foreach->items;
+  if (extra.foreach) {
+    const auto& items = extra.foreach->items;
     marker = items && items->is_array() ? "×" + std::to_string(items->size()) : "foreach";
-  } else if (step.matrix) {
-    marker = "matrix ×" + std::to_string(expand_matrix(*step.matrix).size());
+  } else if (extra.matrix) {
+    marker = "matrix ×" + std::to_string(expand_matrix(*extra.matrix).size());
   }
   if (!marker.empty()) kind += kind.empty() ? marker : " " + marker;
-  if (step.repeat) {
-    kind += step.repeat->max > 0 ? " repeat ≤" + std::to_string(step.repeat->max) : " repeat";
+  if (extra.repeat) {
+    kind += extra.repeat->max > 0 ? " repeat ≤" + std::to_string(extra.repeat->max) : " repeat";
   }
   return kind;
 }
@@ -176,9 +177,9 @@ std::string step_kind(const Step& step) {
 std::string step_edge_label(const Step& step) {
   std::string label;
   if (step.trigger != TriggerRule::AllSuccess) label = std::string(to_string(step.trigger));
-  if (step.condition) {
+  if (step.extra().condition) {
     if (!label.empty()) label += ", ";
-    label += "if: " + condition_text(*step.condition);
+    label += "if: " + condition_text(*step.extra().condition);
   }
   return label;
 }

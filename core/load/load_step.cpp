@@ -78,7 +78,7 @@ void read_cmd(FieldReader& r, const Node& value, Step& step) {
       continue;
     }
     step.action.argv.push_back(item.text);
-    step.action.argv_pos.push_back(item.pos);
+    step.edit_extra().argv_pos.push_back(item.pos);
   }
 }
 
@@ -132,7 +132,7 @@ void read_needs(FieldReader& r, const Node& value, Step& step) {
 void read_trigger(FieldReader& r, const Node& value, Step& step) {
   auto text = r.read_string(value, "trigger");
   if (!text) return;
-  step.trigger_pos = value.pos;
+  step.edit_extra().trigger_pos = value.pos;
   if (auto rule = parse_trigger_rule(*text)) {
     step.trigger = *rule;
     return;
@@ -147,7 +147,7 @@ void read_trigger(FieldReader& r, const Node& value, Step& step) {
 
 void read_outputs(FieldReader& r, const Node& value, Step& step, bool is_pass) {
   if (is_pass && value.is_mapping()) {
-    step.type_config["outputs"] = to_json(value);
+    step.edit_extra().type_config["outputs"] = to_json(value);
     return;
   }
   if (is_pass) {
@@ -184,7 +184,7 @@ void read_tolerated_failures(FieldReader& r, const Node& value, Step& step) {
                         value.is_scalar() ? "'" + value.text + "'" : describe_value(value)));
     return;
   }
-  step.tolerated_failures = value.text;
+  step.edit_extra().tolerated_failures = value.text;
 }
 
 void read_matrix(FieldReader& r, const Node& value, Step& step) {
@@ -212,7 +212,7 @@ void read_matrix(FieldReader& r, const Node& value, Step& step) {
       }
     }
   }
-  if (ok) step.matrix = to_json(value);
+  if (ok) step.edit_extra().matrix = to_json(value);
 }
 
 void read_fanout(FieldReader& r, const Node& node, Step& step) {
@@ -223,11 +223,11 @@ void read_fanout(FieldReader& r, const Node& node, Step& step) {
     if (value->is_sequence()) {
       foreach
         .items = to_json(*value);
-      step.foreach = std::move(foreach);
+      step.edit_extra().foreach = std::move(foreach);
     } else if (value->is_string() && has_expression(value->text)) {
       foreach
         .expression = value->text;
-      step.foreach = std::move(foreach);
+      step.edit_extra().foreach = std::move(foreach);
     } else {
       r.error("bad-foreach", *value,
               "'foreach' must be a list or a '${{ }}' expression that gives one, not " +
@@ -250,14 +250,15 @@ void read_fanout(FieldReader& r, const Node& node, Step& step) {
       r.error("misplaced-key", entry->key,
               fmt::format("'{}' only applies to steps with 'foreach' or 'matrix'", key));
     } else if (std::string_view(key) == "max_parallel") {
-      if (auto n = r.read_positive(entry->value, key)) step.max_parallel = *n;
+      if (auto n = r.read_positive(entry->value, key)) step.edit_extra().max_parallel = *n;
     } else {
       read_tolerated_failures(r, entry->value, step);
     }
   }
-  if (step.foreach) {
-    step.foreach->max_parallel = step.max_parallel;
-    step.foreach->tolerated_failures = step.tolerated_failures;
+  if (step.extra().foreach) {
+    StepExtras& extra = step.edit_extra();
+    extra.foreach->max_parallel = extra.max_parallel;
+    extra.foreach->tolerated_failures = extra.tolerated_failures;
   }
 }
 
@@ -289,7 +290,7 @@ void read_repeat(FieldReader& r, const Node& value, Step& step) {
     ok = ok && d.has_value();
     if (d) repeat.interval = *d;
   }
-  if (ok) step.repeat = repeat;
+  if (ok) step.edit_extra().repeat = repeat;
 }
 
 void read_general_keys(FieldReader& r, const Node& node, Step& step) {
@@ -297,37 +298,37 @@ void read_general_keys(FieldReader& r, const Node& node, Step& step) {
     const std::string& key = entry.key.text;
     const Node& value = entry.value;
     if (key == "name") {
-      step.name = r.read_string(value, key).value_or("");
+      step.edit_extra().name = r.read_string(value, key).value_or("");
     } else if (key == "description") {
-      step.description = r.read_string(value, key).value_or("");
+      step.edit_extra().description = r.read_string(value, key).value_or("");
     } else if (key == "needs") {
       read_needs(r, value, step);
     } else if (key == "env") {
       step.env = r.read_env(value, key);
     } else if (key == "working_dir") {
-      step.working_dir = r.read_string(value, key);
-      step.working_dir_pos = value.pos;
+      step.edit_extra().working_dir = r.read_string(value, key);
+      step.edit_extra().working_dir_pos = value.pos;
     } else if (key == "shell") {
-      step.shell = r.read_string(value, key);
+      step.edit_extra().shell = r.read_string(value, key);
     } else if (key == "if") {
-      step.condition = r.read_string(value, key);
-      step.condition_pos = value.pos;
+      step.edit_extra().condition = r.read_string(value, key);
+      step.edit_extra().condition_pos = value.pos;
     } else if (key == "trigger") {
       read_trigger(r, value, step);
     } else if (key == "retry") {
-      step.retry = r.read_retry(value, key);
+      step.edit_extra().retry = r.read_retry(value, key);
     } else if (key == "timeout") {
-      step.timeout = r.read_timeout(value, key);
+      step.edit_extra().timeout = r.read_timeout(value, key);
     } else if (key == "kill_grace") {
-      step.kill_grace = r.read_duration(value, key);
+      step.edit_extra().kill_grace = r.read_duration(value, key);
     } else if (key == "late_after") {
-      step.late_after = r.read_timeout(value, key);
+      step.edit_extra().late_after = r.read_timeout(value, key);
     } else if (key == "continue_on_error") {
       step.continue_on_error = r.read_bool(value, key).value_or(false);
     } else if (key == "on_failure") {
-      step.on_failure_hook = r.read_string(value, key);
+      step.edit_extra().on_failure_hook = r.read_string(value, key);
     } else if (key == "on_retry") {
-      step.on_retry_hook = r.read_string(value, key);
+      step.edit_extra().on_retry_hook = r.read_string(value, key);
     } else if (key == "repeat") {
       read_repeat(r, value, step);
     }
@@ -362,7 +363,7 @@ std::optional<Step> load_step(FieldReader& r, const Node& node, const std::strin
     } else if (!with->value.is_mapping()) {
       r.wrong_type(with->value, "with", "a mapping of names to values");
     } else {
-      step.with = to_json(with->value);
+      step.edit_extra().with = to_json(with->value);
     }
   }
   read_type_keys(r, node, step, type_known);

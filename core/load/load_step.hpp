@@ -16,7 +16,7 @@ namespace flowrun {
 std::optional<Step> load_step(FieldReader& reader, const Node& node, const std::string& default_id);
 
 /// Reads the keys of the built-in step types (`message`, `duration`, `for` ...) into
-/// `step.type_config`; `type_known` tells whether `step.action.type` is a recognised type.
+/// `step.extra().type_config`; `type_known` tells whether `step.action.type` is a recognised type.
 void read_type_keys(FieldReader& reader, const Node& node, Step& step, bool type_known);
 
 /// Params (`params:`) and secrets (`secrets:`) blocks of a workflow.

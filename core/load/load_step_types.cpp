@@ -71,7 +71,7 @@ void read_wait_for(FieldReader& r, const Node& value, Step& step) {
       }
     }
   }
-  step.type_config["for"] = std::move(out);
+  step.edit_extra().type_config["for"] = std::move(out);
 }
 
 // `branches:` a list of `{if, next}` rules; the last may leave out `if` (the default).
@@ -111,13 +111,13 @@ void read_branches(FieldReader& r, const Node& value, Step& step) {
     }
     rules.push_back(std::move(rule));
   }
-  step.type_config["branches"] = branch_rules_json(rules);
+  step.edit_extra().type_config["branches"] = branch_rules_json(rules);
 }
 
 void read_type_value(FieldReader& r, const Node::Entry& entry, Step& step) {
   const std::string& key = entry.key.text;
   const Node& value = entry.value;
-  nlohmann::json& config = step.type_config;
+  nlohmann::json& config = step.edit_extra().type_config;
   if (key == "message" || key == "until" || key == "workflow" || key == "error" || key == "cause") {
     if (auto text = r.read_string(value, key)) config[key] = *text;
   } else if (key == "inputs") {

@@ -33,8 +33,8 @@ nlohmann::json branch_rules_json(const std::vector<BranchRule>& rules) {
 std::vector<BranchRule> branch_rules(const Step& step) {
   std::vector<BranchRule> rules;
   if (step.action.kind != ActionKind::Type || step.action.type != StepType::Branch) return rules;
-  auto found = step.type_config.find("branches");
-  if (found == step.type_config.end() || !found->is_array()) return rules;
+  auto found = step.extra().type_config.find("branches");
+  if (found == step.extra().type_config.end() || !found->is_array()) return rules;
   for (const auto& item : *found) {
     if (!item.is_object()) continue;
     BranchRule rule;

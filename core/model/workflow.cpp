@@ -74,13 +74,24 @@ const std::vector<std::string>& step_type_names() {
 
 std::string_view to_string(ActionKind kind) {
   switch (kind) {
-    case ActionKind::None: return "none";
-    case ActionKind::Run: return "run";
-    case ActionKind::Cmd: return "cmd";
-    case ActionKind::Uses: return "uses";
-    case ActionKind::Type: return "type";
+    case ActionKind::None:
+      return "none";
+    case ActionKind::Run:
+      return "run";
+    case ActionKind::Cmd:
+      return "cmd";
+    case ActionKind::Uses:
+      return "uses";
+    case ActionKind::Type:
+      return "type";
   }
   return "none";
+}
+
+const StepExtras& Step::extra() const {
+  static const StepExtras none;
+  const StepExtras* own = extras_.get();
+  return own ? *own : none;
 }
 
 const Step* Workflow::find_step(std::string_view id) const {

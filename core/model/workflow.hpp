@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -8,19 +9,28 @@
 #include <vector>
 
 #include "core/load/source.hpp"
+#include "core/util/boxed.hpp"
 #include "core/util/duration.hpp"
 
 namespace flowrun {
 
 /// When a step runs, given how its direct `needs` ended (Airflow's rules plus our `always`).
-enum class TriggerRule { AllSuccess, AllDone, AllFailed, OneSuccess, OneFailed, NoneFailed, Always };
+enum class TriggerRule : std::uint8_t {
+  AllSuccess,
+  AllDone,
+  AllFailed,
+  OneSuccess,
+  OneFailed,
+  NoneFailed,
+  Always
+};
 std::string_view to_string(TriggerRule rule);
 std::optional<TriggerRule> parse_trigger_rule(std::string_view text);
 /// Every rule's contract word, for suggestions and the schema.
 const std::vector<std::string>& trigger_rule_names();
 
 /// The built-in step types of `type:`.
-enum class StepType { Approval, Wait, Workflow, Pass, Fail, Noop, Branch };
+enum class StepType : std::uint8_t { Approval, Wait, Workflow, Pass, Fail, Noop, Branch };
 std::string_view to_string(StepType type);
 std::optional<StepType> parse_step_type(std::string_view text);
 const std::vector<std::string>& step_type_names();
@@ -39,31 +49,30 @@ struct RetryPolicy {
   Duration delay{0};
   double backoff = 1.0;  ///< multiplier applied to the delay after each attempt
   std::optional<Duration> max_delay;
-  double jitter = 0.0;  ///< fraction of the delay, 0..1, added or removed at random
+  double jitter = 0.0;             ///< fraction of the delay, 0..1, added or removed at random
   std::vector<int> on_exit_codes;  ///< retry only on these exit codes; empty = any failure
   SourcePos pos;
 };
 
 /// What a step does: exactly one of `run`, `cmd`, `uses`, `type`.
-enum class ActionKind { None, Run, Cmd, Uses, Type };
+enum class ActionKind : std::uint8_t { None, Run, Cmd, Uses, Type };
 std::string_view to_string(ActionKind kind);
 
 struct Action {
   ActionKind kind = ActionKind::None;
-  std::string script;             ///< run: a shell script
-  std::vector<std::string> argv;  ///< cmd: executed without a shell
-  std::string plugin;             ///< uses: plugin name
-  StepType type = StepType::Noop; ///< type: built-in step type
-  SourcePos pos;                  ///< position of the action's key
-  SourcePos script_pos;           ///< position of the `run` value
-  std::vector<SourcePos> argv_pos;  ///< positions of the `cmd` items
+  StepType type = StepType::Noop;  ///< type: built-in step type
+  std::string script;              ///< run: a shell script
+  std::vector<std::string> argv;   ///< cmd: executed without a shell
+  std::string plugin;              ///< uses: plugin name
+  SourcePos pos;                   ///< position of the action's key
+  SourcePos script_pos;            ///< position of the `run` value
 };
 
 /// `foreach:` a literal list, or an expression that yields an array at run time.
 struct Foreach {
-  std::optional<nlohmann::json> items;  ///< literal list
-  std::string expression;               ///< when not literal
-  int max_parallel = 0;                 ///< 0 = no limit beyond the run's
+  std::optional<nlohmann::json> items;            ///< literal list
+  std::string expression;                         ///< when not literal
+  int max_parallel = 0;                           ///< 0 = no limit beyond the run's
   std::optional<std::string> tolerated_failures;  ///< a count "2" or a percentage "10%"
   SourcePos pos;
 };
@@ -71,37 +80,30 @@ struct Foreach {
 struct Repeat {
   std::string until;  ///< expression; the step repeats until it is true
   SourcePos until_pos;
-  int max = 0;        ///< 0 = no limit
+  int max = 0;  ///< 0 = no limit
   Duration interval{0};
   SourcePos pos;
 };
 
 /// How a step's outputs are taken: `key=value` lines from $FLOWRUN_OUTPUT, or stdout as JSON.
-enum class OutputsMode { File, Json };
+enum class OutputsMode : std::uint8_t { File, Json };
 
-struct Step {
-  std::string id;
-  SourcePos pos;     ///< the step's mapping
-  SourcePos id_pos;  ///< the value of `id`
+/// The keys of a step that most steps leave out, kept apart so that a plain step stays small
+/// (a run may hold 10 000 steps).
+struct StepExtras {
   std::string name;
   std::string description;
-  std::vector<std::string> needs;
-  std::vector<SourcePos> needs_pos;  ///< parallel to `needs`
-  Action action;
-  EnvList env;
+  std::vector<SourcePos> argv_pos;  ///< positions of the `cmd` items
   std::optional<std::string> working_dir;
   SourcePos working_dir_pos;
-  std::optional<std::string> shell;  ///< overrides the workflow's shell
+  std::optional<std::string> shell;      ///< overrides the workflow's shell
   std::optional<std::string> condition;  ///< `if:`
   SourcePos condition_pos;
-  TriggerRule trigger = TriggerRule::AllSuccess;
   SourcePos trigger_pos;
   std::optional<RetryPolicy> retry;
   std::optional<Duration> timeout;
   std::optional<Duration> kill_grace;
   std::optional<Duration> late_after;
-  bool continue_on_error = false;
-  OutputsMode outputs = OutputsMode::File;
   std::optional<Foreach> foreach;
   std::optional<nlohmann::json> matrix;
   /// Fan-out limits as written, for `foreach` and `matrix` alike (also copied into `foreach`).
@@ -115,6 +117,29 @@ struct Step {
   /// Step-level hooks: commands run when the step fails or is retried.
   std::optional<std::string> on_failure_hook;
   std::optional<std::string> on_retry_hook;
+};
+
+struct Step {
+  std::string id;
+  SourcePos pos;     ///< the step's mapping
+  SourcePos id_pos;  ///< the value of `id`
+  std::vector<std::string> needs;
+  std::vector<SourcePos> needs_pos;  ///< parallel to `needs`
+  Action action;
+  EnvList env;
+  TriggerRule trigger = TriggerRule::AllSuccess;
+  bool continue_on_error = false;
+  OutputsMode outputs = OutputsMode::File;
+
+  /// The rarer keys: the step's own, or defaults (empty, absent) when it sets none.
+  const StepExtras& extra() const;
+  /// Whether the step stores any of the rarer keys (a plain step does not allocate them).
+  bool has_extra() const { return extras_.has_value(); }
+  /// The rarer keys for writing; stored from the first call on.
+  StepExtras& edit_extra() { return extras_.ensure(); }
+
+ private:
+  Boxed<StepExtras> extras_;
 };
 
 struct Param {

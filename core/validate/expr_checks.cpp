@@ -75,6 +75,7 @@ class ExpressionChecker {
   }
 
   void check_step(const Step& step, bool handler) {
+    const StepExtras& extra = step.extra();
     std::string where = fmt::format("in step '{}'", step.id);
     auto site = [&](std::string_view text, SourcePos pos, bool condition = false) {
       Site s{text, pos.is_known() ? pos : step.pos, condition, &step_context_names(), where};
@@ -91,21 +92,21 @@ class ExpressionChecker {
     if (step.action.kind == ActionKind::Run)
       check(env_site(step.action.script, step.action.script_pos));
     for (std::size_t i = 0; i < step.action.argv.size(); ++i) {
-      SourcePos pos = i < step.action.argv_pos.size() ? step.action.argv_pos[i] : step.pos;
+      SourcePos pos = i < extra.argv_pos.size() ? extra.argv_pos[i] : step.pos;
       check(site(step.action.argv[i], pos));
     }
     for (const auto& var : step.env) check(env_site(var.value, var.value_pos));
-    if (step.working_dir) check(site(*step.working_dir, step.working_dir_pos));
-    if (step.condition) check(site(*step.condition, step.condition_pos, true));
-    if (step.foreach && !step.foreach->expression.empty()) {
-      check(site(step.foreach->expression, step.foreach->pos));
+    if (extra.working_dir) check(site(*extra.working_dir, extra.working_dir_pos));
+    if (extra.condition) check(site(*extra.condition, extra.condition_pos, true));
+    if (extra.foreach && !extra.foreach->expression.empty()) {
+      check(site(extra.foreach->expression, extra.foreach->pos));
     }
-    if (step.repeat && !step.repeat->until.empty()) {
-      Site until = site(step.repeat->until, step.repeat->until_pos, true);
+    if (extra.repeat && !extra.repeat->until.empty()) {
+      Site until = site(extra.repeat->until, extra.repeat->until_pos, true);
       until.reads_self = true;
       check(until);
     }
-    check_json_strings(step.with, site("", step.pos));
+    check_json_strings(extra.with, site("", step.pos));
     for (const BranchRule& rule : branch_rules(step)) {
       if (rule.condition) check(site(*rule.condition, rule.condition_pos, true));
     }
@@ -166,11 +167,11 @@ class ExpressionChecker {
         bool item = expr::equals_ignore_case(node.name, "item") ||
                     expr::equals_ignore_case(node.name, "item_index");
         bool matrix = expr::equals_ignore_case(node.name, "matrix");
-        if (item && site.step && !site.step->foreach && !site.step->matrix) {
+        if (item && site.step && !site.step->extra().foreach && !site.step->extra().matrix) {
           at(site, part.offset + node.offset, node.length, "expr-unknown-context",
              fmt::format("'{}' is only set in a step with 'foreach' or 'matrix' ({})", node.name,
                          site.where));
-        } else if (matrix && site.step && !site.step->matrix) {
+        } else if (matrix && site.step && !site.step->extra().matrix) {
           at(site, part.offset + node.offset, node.length, "expr-unknown-context",
              fmt::format("'matrix' is only set in a step with 'matrix' ({})", site.where));
         }

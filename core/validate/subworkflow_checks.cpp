@@ -34,7 +34,7 @@ std::string chain(const std::vector<std::string>& files, std::size_t from,
 }
 
 void check_step(const Workflow& workflow, const Step& step, Diagnostics& diagnostics) {
-  const std::string written = step.type_config.value("workflow", std::string());
+  const std::string written = step.extra().type_config.value("workflow", std::string());
   if (written.empty()) return;  // a load error already
   std::filesystem::path path = written;
   if (path.is_relative()) path = std::filesystem::path(workflow.dir) / path;

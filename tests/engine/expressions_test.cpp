@@ -91,7 +91,7 @@ TEST_CASE("cmd items, env values and working_dir are rendered without a shell") 
   step.action.argv = {"sh", "-c", "echo \"$0 $1 $DAY $TRIES $(pwd)\"", "${{ params.day }}",
                       "${{ params.retries > 1 }}"};
   step.env = {{"TRIES", "${{ params.retries }} of ${{ env.DAY }}", {}}};
-  step.working_dir = "day-${{ env.DAY }}";
+  step.edit_extra().working_dir = "day-${{ env.DAY }}";
   fx.workflow.steps.push_back(step);
   fx.run();
   REQUIRE(fx.step("show").status == StepStatus::Succeeded);
@@ -103,15 +103,15 @@ TEST_CASE("if: false skips the step, and the skip propagates like an Airflow ski
   EngineFixture fx;
   fx.options.params = {{"mode", "full"}};
   Step gate = run_step("gate", "echo gate");
-  gate.condition = "params.mode == 'FAST'";
+  gate.edit_extra().condition = "params.mode == 'FAST'";
   fx.workflow.steps.push_back(gate);
   fx.workflow.steps.push_back(run_step("after", "echo after", {"gate"}));
   Step join = run_step("join", "echo join", {"after"});
   join.trigger = TriggerRule::NoneFailed;
-  join.trigger_pos = {1, 1};
+  join.edit_extra().trigger_pos = {1, 1};
   fx.workflow.steps.push_back(join);
   Step yes = run_step("yes", "echo yes");
-  yes.condition = "${{ params.mode == 'full' }}";
+  yes.edit_extra().condition = "${{ params.mode == 'full' }}";
   fx.workflow.steps.push_back(yes);
   fx.run();
   CHECK(fx.step("gate").status == StepStatus::Skipped);
@@ -126,16 +126,16 @@ TEST_CASE("if: failure() and always() run after a failed need, as in GitHub Acti
   EngineFixture fx;
   fx.workflow.steps.push_back(run_step("build", "exit 4"));
   Step on_fail = run_step("report", "echo failed with ${{ steps.build.exit_code }}", {"build"});
-  on_fail.condition = "failure()";
+  on_fail.edit_extra().condition = "failure()";
   fx.workflow.steps.push_back(on_fail);
   Step cleanup = run_step("cleanup", "echo cleanup", {"build"});
-  cleanup.condition = "always()";
+  cleanup.edit_extra().condition = "always()";
   fx.workflow.steps.push_back(cleanup);
   Step on_success = run_step("deploy", "echo deploy", {"build"});
-  on_success.condition = "success()";
+  on_success.edit_extra().condition = "success()";
   fx.workflow.steps.push_back(on_success);
   Step plain = run_step("plain", "echo plain", {"build"});
-  plain.condition = "true";
+  plain.edit_extra().condition = "true";
   fx.workflow.steps.push_back(plain);
   fx.run();
   CHECK(fx.step("report").status == StepStatus::Succeeded);
@@ -149,7 +149,7 @@ TEST_CASE("if: failure() and always() run after a failed need, as in GitHub Acti
 TEST_CASE("an if: that cannot be evaluated fails the step with the reason") {
   EngineFixture fx;
   Step step = run_step("bad", "echo never");
-  step.condition = "fromJSON('{')";
+  step.edit_extra().condition = "fromJSON('{')";
   fx.workflow.steps.push_back(step);
   fx.run();
   CHECK(fx.step("bad").status == StepStatus::Failed);

@@ -91,8 +91,8 @@ TEST_CASE("a hanging plugin is killed by the step's timeout, with its process gr
   EngineFixture fx;
   write_plugin(fx, "hang", "sleep 30 &\necho $! > \"$FLOWRUN_OUTPUT.pid\"\nwait\n");
   Step step = plugin_step("call", "hang");
-  step.timeout = Duration{300};
-  step.kill_grace = Duration{200};
+  step.edit_extra().timeout = Duration{300};
+  step.edit_extra().kill_grace = Duration{200};
   fx.workflow.steps.push_back(step);
   fx.run();
   CHECK(fx.step("call").status == StepStatus::TimedOut);
@@ -108,8 +108,8 @@ TEST_CASE("a failing plugin is retried by the step's policy with a new attempt n
                "if [ \"$FLOWRUN_ATTEMPT\" -lt 2 ]; then echo '{\"error\": \"Busy\"}'; exit 1; fi\n"
                "echo '{\"outputs\": {\"attempt\": '$FLOWRUN_ATTEMPT'}}'\n");
   Step step = plugin_step("call", "flaky");
-  step.retry = RetryPolicy{};
-  step.retry->attempts = 3;
+  step.edit_extra().retry = RetryPolicy{};
+  step.edit_extra().retry->attempts = 3;
   fx.workflow.steps.push_back(step);
   fx.run();
   CHECK(fx.step("call").status == StepStatus::Succeeded);

@@ -17,7 +17,7 @@ Step foreach_step(std::string id, json items, std::string script,
   Foreach foreach;
   foreach
     .items = std::move(items);
-  step.foreach = std::move(foreach);
+  step.edit_extra().foreach = std::move(foreach);
   return step;
 }
 
@@ -27,7 +27,7 @@ Step foreach_expression(std::string id, std::string expression, std::string scri
   Foreach foreach;
   foreach
     .expression = std::move(expression);
-  step.foreach = std::move(foreach);
+  step.edit_extra().foreach = std::move(foreach);
   return step;
 }
 
@@ -151,9 +151,9 @@ TEST_CASE("failures within tolerated_failures let the step succeed; beyond it fa
   EngineFixture fx;
   const char* script = "test $FLOWRUN_ITEM -lt 3";  // items 3 and 4 fail
   Step within = foreach_step("within", json::parse("[0, 1, 2, 3, 4]"), script);
-  within.tolerated_failures = "2";
+  within.edit_extra().tolerated_failures = "2";
   Step percent = foreach_step("percent", json::parse("[0, 1, 2, 3, 4]"), script);
-  percent.tolerated_failures = "20%";
+  percent.edit_extra().tolerated_failures = "20%";
   fx.workflow.steps = {within, percent};
   RunState state = fx.run();
   CHECK(fx.step("within").status == StepStatus::Succeeded);
@@ -168,7 +168,7 @@ TEST_CASE("failures within tolerated_failures let the step succeed; beyond it fa
 TEST_CASE("without a tolerance the first failure stops new children (fail fast)") {
   EngineFixture fx;
   Step step = foreach_step("each", json::parse("[0, 1, 2, 3]"), "test $FLOWRUN_ITEM -ne 1");
-  step.max_parallel = 1;
+  step.edit_extra().max_parallel = 1;
   fx.workflow.steps = {step};
   fx.run();
   CHECK(fx.step("each").status == StepStatus::Failed);
@@ -187,7 +187,7 @@ TEST_CASE("max_parallel bounds the children running at once") {
   Step step = foreach_step("each", items,
                            "touch running/$FLOWRUN_ITEM; ls running | wc -l >> counts; "
                            "sleep 0.05; rm running/$FLOWRUN_ITEM");
-  step.max_parallel = 2;
+  step.edit_extra().max_parallel = 2;
   fx.workflow.steps = {step};
   fx.options.jobs = 8;
   fx.run();
@@ -200,7 +200,7 @@ TEST_CASE("max_parallel bounds the children running at once") {
 TEST_CASE("a matrix runs each combination with matrix.<name> in expressions") {
   EngineFixture fx;
   Step step = run_step("build", "echo ${{ matrix.os }}-${{ matrix.v }} $FLOWRUN_ITEM");
-  step.matrix = json::parse(R"({"os": ["linux", "mac"], "v": [1, 2],
+  step.edit_extra().matrix = json::parse(R"({"os": ["linux", "mac"], "v": [1, 2],
                                 "exclude": [{"os": "mac", "v": 2}]})");
   fx.workflow.steps = {step};
   fx.run();

@@ -75,9 +75,9 @@ TEST_CASE("late_after records lateness and starts on_late once; the run goes on"
   EngineFixture fx;
   fx.workflow.late_after = Duration{100};
   Step slow = run_step("slow", "sleep 0.4");
-  slow.late_after = Duration{50};
+  slow.edit_extra().late_after = Duration{50};
   Step quick = run_step("quick", "true");
-  quick.late_after = Duration{60000};
+  quick.edit_extra().late_after = Duration{60000};
   fx.workflow.steps = {slow, quick};
   fx.workflow.on_late = {handler("page")};
   fx.workflow.on_success = {handler("done")};

@@ -87,7 +87,7 @@ TEST_CASE("http: a slow server hits the request timeout; a step timeout stops th
   fx.workflow.steps.push_back(
       http_step("request", {{"url", server.url("/slow?ms=3000")}, {"timeout", "300ms"}}));
   Step step = http_step("step", {{"url", server.url("/slow?ms=3000")}});
-  step.timeout = Duration{300};
+  step.edit_extra().timeout = Duration{300};
   fx.workflow.steps.push_back(step);
   fx.workflow.steps.push_back(run_step("meanwhile", "echo ran"));
   fx.run();
@@ -103,8 +103,8 @@ TEST_CASE("http: a 429 with Retry-After is retried by the step's policy after th
   LocalServer server;
   EngineFixture fx;
   Step step = http_step("call", {{"url", server.url("/retry-after?key=a&after=1")}});
-  step.retry = RetryPolicy{};
-  step.retry->attempts = 2;
+  step.edit_extra().retry = RetryPolicy{};
+  step.edit_extra().retry->attempts = 2;
   fx.workflow.steps.push_back(step);
   auto started = std::chrono::steady_clock::now();
   fx.run();

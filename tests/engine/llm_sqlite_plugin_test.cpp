@@ -62,8 +62,8 @@ TEST_CASE("llm: a 429 is retried through the step's retry policy, honouring Retr
   EngineFixture fx;
   Step step = plugin_step("ask", "llm",
                           {{"base_url", server.url("/v1")}, {"model", "flaky"}, {"prompt", "hi"}});
-  step.retry = RetryPolicy{};
-  step.retry->attempts = 3;
+  step.edit_extra().retry = RetryPolicy{};
+  step.edit_extra().retry->attempts = 3;
   fx.workflow.steps.push_back(step);
   Step once = plugin_step("once", "llm",
                           {{"base_url", server.url("/v1")}, {"model", "flaky"}, {"prompt", "ho"}});

@@ -15,7 +15,7 @@ inline Step plugin_step(std::string id, std::string plugin,
   step.id = std::move(id);
   step.action.kind = ActionKind::Uses;
   step.action.plugin = std::move(plugin);
-  step.with = std::move(with);
+  step.edit_extra().with = std::move(with);
   step.needs = std::move(needs);
   return step;
 }

@@ -67,7 +67,7 @@ TEST_CASE("resume_workflow runs only the reset steps, with fresh retry counters"
                         {"first"});
   RetryPolicy retry;
   retry.attempts = 2;
-  flaky.retry = retry;
+  flaky.edit_extra().retry = retry;
   fx.workflow.steps = {run_step("first", "echo ran >> " + (fx.dir.path() / "first").string() +
                                              "; echo k=v >> $FLOWRUN_OUTPUT"),
                        flaky};

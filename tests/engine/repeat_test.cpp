@@ -16,7 +16,7 @@ Step counting(std::string until, int max, std::string extra = "") {
   Repeat repeat;
   repeat.until = std::move(until);
   repeat.max = max;
-  step.repeat = repeat;
+  step.edit_extra().repeat = repeat;
   return step;
 }
 

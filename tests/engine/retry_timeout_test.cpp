@@ -20,8 +20,8 @@ TEST_CASE("a failing step is retried until it succeeds, each attempt with its ow
   EngineFixture fx;
   std::string counter = (fx.dir.path() / "count").string();
   Step step = run_step("flaky", counting_script(counter, 3) + "; echo done");
-  step.retry = RetryPolicy{};
-  step.retry->attempts = 5;
+  step.edit_extra().retry = RetryPolicy{};
+  step.edit_extra().retry->attempts = 5;
   fx.workflow.steps.push_back(step);
   fx.run();
   CHECK(read_text(counter) == "3\n");
@@ -36,8 +36,8 @@ TEST_CASE("retries stop after the last attempt and the step fails with its exit 
   EngineFixture fx;
   std::string counter = (fx.dir.path() / "count").string();
   Step step = run_step("bad", counting_script(counter, 100, 4));
-  step.retry = RetryPolicy{};
-  step.retry->attempts = 3;
+  step.edit_extra().retry = RetryPolicy{};
+  step.edit_extra().retry->attempts = 3;
   fx.workflow.steps.push_back(step);
   fx.run();
   CHECK(read_text(counter) == "3\n");
@@ -50,9 +50,9 @@ TEST_CASE("on_exit_codes retries only those exit codes") {
   EngineFixture fx;
   std::string counter = (fx.dir.path() / "count").string();
   Step step = run_step("bad", counting_script(counter, 100, 2));
-  step.retry = RetryPolicy{};
-  step.retry->attempts = 3;
-  step.retry->on_exit_codes = {75};
+  step.edit_extra().retry = RetryPolicy{};
+  step.edit_extra().retry->attempts = 3;
+  step.edit_extra().retry->on_exit_codes = {75};
   fx.workflow.steps.push_back(step);
   fx.run();
   CHECK(read_text(counter) == "1\n");
@@ -74,10 +74,10 @@ TEST_CASE("retry delays grow by the backoff factor (lower bounds only)") {
   EngineFixture fx;
   std::string counter = (fx.dir.path() / "count").string();
   Step step = run_step("flaky", counting_script(counter, 3));
-  step.retry = RetryPolicy{};
-  step.retry->attempts = 3;
-  step.retry->delay = Duration{150};
-  step.retry->backoff = 2;
+  step.edit_extra().retry = RetryPolicy{};
+  step.edit_extra().retry->attempts = 3;
+  step.edit_extra().retry->delay = Duration{150};
+  step.edit_extra().retry->backoff = 2;
   fx.workflow.steps.push_back(step);
   auto started = std::chrono::steady_clock::now();
   fx.run();
@@ -108,8 +108,8 @@ TEST_CASE("a timeout stops the whole process tree of the attempt, grandchildren 
   EngineFixture fx;
   std::string pid_file = (fx.dir.path() / "pid").string();
   Step step = run_step("slow", "sleep 100 & echo $! > " + pid_file + "; wait");
-  step.timeout = Duration{300};
-  step.kill_grace = Duration{200};
+  step.edit_extra().timeout = Duration{300};
+  step.edit_extra().kill_grace = Duration{200};
   fx.workflow.steps.push_back(step);
   fx.workflow.steps.push_back(run_step("after", "true", {"slow"}));
   auto started = std::chrono::steady_clock::now();
@@ -127,8 +127,8 @@ TEST_CASE("a timeout stops the whole process tree of the attempt, grandchildren 
 TEST_CASE("a process that ignores SIGTERM is killed after the grace period") {
   EngineFixture fx;
   Step step = run_step("stubborn", "trap '' TERM; sleep 100");
-  step.timeout = Duration{200};
-  step.kill_grace = Duration{200};
+  step.edit_extra().timeout = Duration{200};
+  step.edit_extra().kill_grace = Duration{200};
   fx.workflow.steps.push_back(step);
   fx.run();
   CHECK(fx.step("stubborn").status == StepStatus::TimedOut);
@@ -140,9 +140,9 @@ TEST_CASE("timed out attempts are retried") {
   EngineFixture fx;
   std::string counter = (fx.dir.path() / "count").string();
   Step step = run_step("slow_then_fast", counting_script(counter, 2) + " || sleep 100");
-  step.timeout = Duration{300};
-  step.retry = RetryPolicy{};
-  step.retry->attempts = 2;
+  step.edit_extra().timeout = Duration{300};
+  step.edit_extra().retry = RetryPolicy{};
+  step.edit_extra().retry->attempts = 2;
   fx.workflow.steps.push_back(step);
   fx.run();
   CHECK(fx.step("slow_then_fast").status == StepStatus::Succeeded);

@@ -42,10 +42,10 @@ TEST_CASE("steps run in the workflow's folder unless working_dir says otherwise"
   std::filesystem::create_directories(fx.dir.path() / "sub");
   fx.workflow.steps.push_back(run_step("here", "pwd"));
   Step there = run_step("there", "pwd");
-  there.working_dir = "sub";
+  there.edit_extra().working_dir = "sub";
   fx.workflow.steps.push_back(there);
   Step absolute = run_step("absolute", "pwd");
-  absolute.working_dir = "/";
+  absolute.edit_extra().working_dir = "/";
   fx.workflow.steps.push_back(absolute);
   fx.run();
   std::string root = std::filesystem::canonical(fx.dir.path()).string();
@@ -265,8 +265,8 @@ TEST_CASE("only attempts that started have a log, whatever was opened ahead") {
     EngineFixture fx;
     fx.options.jobs = 1;
     Step retried = run_step("retried", "sleep 0.05; exit 5");
-    retried.retry = RetryPolicy{};
-    retried.retry->attempts = 2;
+    retried.edit_extra().retry = RetryPolicy{};
+    retried.edit_extra().retry->attempts = 2;
     fx.workflow.steps.push_back(retried);
     fx.workflow.steps.push_back(run_step("after", "echo after", {"retried"}));
     fx.run();

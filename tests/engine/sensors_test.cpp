@@ -11,7 +11,7 @@ namespace {
 
 Step wait_step(std::string id, json config, std::vector<std::string> needs = {}) {
   Step step = type_step(std::move(id), StepType::Wait, std::move(needs));
-  step.type_config = std::move(config);
+  step.edit_extra().type_config = std::move(config);
   return step;
 }
 
@@ -43,10 +43,10 @@ TEST_CASE("a file sensor waits for the file another step writes, with min_size")
 TEST_CASE("a sensor that runs out of time is timed_out, or skipped with soft_fail") {
   EngineFixture fx;
   Step hard = wait_step("hard", {{"for", {{"file", "never.csv"}}}, {"interval", 20}});
-  hard.timeout = Duration{100};
+  hard.edit_extra().timeout = Duration{100};
   Step soft =
       wait_step("soft", {{"for", {{"file", "never.csv"}}}, {"interval", 20}, {"soft_fail", true}});
-  soft.timeout = Duration{100};
+  soft.edit_extra().timeout = Duration{100};
   Step after_soft = run_step("after_soft", "true", {"soft"});
   after_soft.trigger = TriggerRule::NoneFailed;
   fx.workflow.steps = {hard, soft, after_soft};
@@ -84,7 +84,7 @@ TEST_CASE("a command sensor that never succeeds times out with the number of che
   EngineFixture fx;
   Step never =
       wait_step("never", {{"for", {{"command", "echo not yet; exit 3"}}}, {"interval", 20}});
-  never.timeout = Duration{150};
+  never.edit_extra().timeout = Duration{150};
   fx.workflow.steps = {never};
   fx.run();
   CHECK(fx.step("never").status == StepStatus::TimedOut);
@@ -113,7 +113,7 @@ TEST_CASE("an http sensor waits for a 2xx answer from a real local server") {
       "flaky",
       {{"for", {{"http", server.url("/retry-after?key=sensor&after=0")}}}, {"interval", 20}});
   Step down = wait_step("down", {{"for", {{"http", server.url("/status/503")}}}, {"interval", 20}});
-  down.timeout = Duration{300};
+  down.edit_extra().timeout = Duration{300};
   fx.workflow.steps = {flaky, down};
   fx.run();
   CHECK(fx.step("flaky").status == StepStatus::Succeeded);

@@ -48,7 +48,7 @@ TEST_CASE("a simple script is exec'd directly; anything else goes through the sh
   }
   SUBCASE("bash gets -eo pipefail") {
     Step step = run("false | true");
-    step.shell = "bash";
+    step.edit_extra().shell = "bash";
     REQUIRE(builder.build(step, command, cause));
     CHECK(command.argv ==
           std::vector<std::string>{"bash", "-eo", "pipefail", "-c", "false | true"});
@@ -56,7 +56,7 @@ TEST_CASE("a simple script is exec'd directly; anything else goes through the sh
   }
   SUBCASE("a custom shell is never bypassed") {
     Step step = run("print");
-    step.shell = "python3 -c";
+    step.edit_extra().shell = "python3 -c";
     REQUIRE(builder.build(step, command, cause));
     CHECK(command.argv == std::vector<std::string>{"python3", "-c", "print"});
   }

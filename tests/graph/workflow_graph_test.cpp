@@ -73,12 +73,12 @@ TEST_CASE("every step is a node whose kind is its action") {
 TEST_CASE("a fan-out step is marked with its item count or as foreach") {
   Workflow workflow;
   Step literal = make_step("each", {});
-  literal.foreach = Foreach{};
-  literal.foreach->items = nlohmann::json::array({"a", "b", "c"});
+  literal.edit_extra().foreach = Foreach{};
+  literal.edit_extra().foreach->items = nlohmann::json::array({"a", "b", "c"});
   workflow.steps.push_back(literal);
   Step dynamic = make_step("dyn", {});
-  dynamic.foreach = Foreach{};
-  dynamic.foreach->expression = "${{ steps.list.outputs.files }}";
+  dynamic.edit_extra().foreach = Foreach{};
+  dynamic.edit_extra().foreach->expression = "${{ steps.list.outputs.files }}";
   workflow.steps.push_back(dynamic);
 
   const Graph graph = build_workflow_graph(workflow);
@@ -94,11 +94,11 @@ TEST_CASE("each need is an edge labelled with a non-default trigger rule and the
   c.trigger = TriggerRule::AllDone;
   workflow.steps.push_back(c);
   Step d = make_step("d", {"c"});
-  d.condition = "${{ params.environment == 'production' && steps.c.outputs.ok }}";
+  d.edit_extra().condition = "${{ params.environment == 'production' && steps.c.outputs.ok }}";
   workflow.steps.push_back(d);
   Step e = make_step("e", {"d"});
   e.trigger = TriggerRule::OneFailed;
-  e.condition = "${{ failure() }}";
+  e.edit_extra().condition = "${{ failure() }}";
   workflow.steps.push_back(e);
 
   const Graph graph = build_workflow_graph(workflow);

@@ -111,21 +111,21 @@ on_exit:
   const Step& extract = w.steps[0];
   CHECK(extract.action.kind == ActionKind::Cmd);
   CHECK(extract.action.argv == std::vector<std::string>{"curl", "-o", "out.csv", "3"});
-  REQUIRE(extract.retry);
-  CHECK(extract.retry->attempts == 3);
-  CHECK(extract.retry->delay == Duration{2000});
-  CHECK(extract.retry->backoff == 2.0);
-  CHECK(extract.retry->max_delay == Duration{60'000});
-  CHECK(extract.retry->jitter == 0.5);
-  CHECK(extract.retry->on_exit_codes == std::vector<int>{7, 28});
+  REQUIRE(extract.extra().retry);
+  CHECK(extract.extra().retry->attempts == 3);
+  CHECK(extract.extra().retry->delay == Duration{2000});
+  CHECK(extract.extra().retry->backoff == 2.0);
+  CHECK(extract.extra().retry->max_delay == Duration{60'000});
+  CHECK(extract.extra().retry->jitter == 0.5);
+  CHECK(extract.extra().retry->on_exit_codes == std::vector<int>{7, 28});
 
   const Step& transform = w.steps[1];
   CHECK(transform.needs == std::vector<std::string>{"extract"});
   CHECK(transform.needs_pos == std::vector<SourcePos>{{21, 12}});
-  REQUIRE(transform.foreach);
-  CHECK(transform.foreach->items == nlohmann::json{"a.csv", "b.csv"});
-  CHECK(transform.foreach->max_parallel == 2);
-  CHECK(transform.foreach->tolerated_failures == "10%");
+  REQUIRE(transform.extra().foreach);
+  CHECK(transform.extra().foreach->items == nlohmann::json{"a.csv", "b.csv"});
+  CHECK(transform.extra().foreach->max_parallel == 2);
+  CHECK(transform.extra().foreach->tolerated_failures == "10%");
 
   const Step& load_step = w.steps[2];
   CHECK(load_step.id_pos == SourcePos{26, 9});
@@ -134,27 +134,46 @@ on_exit:
   CHECK(load_step.action.kind == ActionKind::Uses);
   CHECK(load_step.action.plugin == "postgres");
   CHECK(load_step.action.pos == SourcePos{28, 5});
-  CHECK(load_step.with == nlohmann::json{{"table", "sales"}});
-  CHECK(load_step.condition == "${{ params.mode == 'full' }}");
-  CHECK(load_step.condition_pos == SourcePos{30, 9});
+  CHECK(load_step.extra().with == nlohmann::json{{"table", "sales"}});
+  CHECK(load_step.extra().condition == "${{ params.mode == 'full' }}");
+  CHECK(load_step.extra().condition_pos == SourcePos{30, 9});
   CHECK(load_step.trigger == TriggerRule::AllDone);
-  CHECK(load_step.trigger_pos == SourcePos{31, 14});
+  CHECK(load_step.extra().trigger_pos == SourcePos{31, 14});
   CHECK(load_step.outputs == OutputsMode::Json);
-  CHECK(load_step.timeout == Duration{90'000});
+  CHECK(load_step.extra().timeout == Duration{90'000});
 
   const Step& gate = w.steps[3];
   CHECK(gate.action.kind == ActionKind::Type);
   CHECK(gate.action.type == StepType::Approval);
-  CHECK(gate.type_config == nlohmann::json{{"message", "Ship it?"}, {"on_timeout", "reject"}});
-  REQUIRE(gate.repeat);
-  CHECK(gate.repeat->max == 3);
-  CHECK(gate.repeat->interval == Duration{10'000});
+  CHECK(gate.extra().type_config ==
+        nlohmann::json{{"message", "Ship it?"}, {"on_timeout", "reject"}});
+  REQUIRE(gate.extra().repeat);
+  CHECK(gate.extra().repeat->max == 3);
+  CHECK(gate.extra().repeat->interval == Duration{10'000});
 
   REQUIRE(w.on_failure.size() == 1);
   CHECK(w.on_failure[0].id == "on_failure");
   REQUIRE(w.on_exit.size() == 2);
   CHECK(w.on_exit[0].id == "on_exit_1");
   CHECK(w.on_exit[1].id == "bye");
+}
+
+TEST_CASE("a plain step stores no rarer keys, and a copied step keeps its own") {
+  Loaded loaded = load(R"(steps:
+  - {id: a, run: "true"}
+  - {id: b, needs: [a], run: "true", timeout: 5s, if: "${{ true }}"}
+)");
+  REQUIRE(loaded.diagnostics.items().empty());
+  const Step& plain = loaded.workflow->steps[0];
+  CHECK_FALSE(plain.has_extra());
+  CHECK_FALSE(plain.extra().timeout);
+  CHECK(plain.extra().with == nlohmann::json::object());
+  Step copy = loaded.workflow->steps[1];
+  REQUIRE(copy.has_extra());
+  copy.edit_extra().timeout = Duration{1000};
+  CHECK(loaded.workflow->steps[1].extra().timeout == Duration{5000});
+  CHECK(copy.extra().timeout == Duration{1000});
+  CHECK(copy.extra().condition == "${{ true }}");
 }
 
 TEST_CASE("the name defaults to the file stem and dir is the file's absolute folder") {
@@ -362,7 +381,7 @@ TEST_CASE("foreach takes a list or an expression") {
   SUBCASE("an expression is kept for run time") {
     auto loaded = load("steps:\n  - id: a\n    run: x\n    foreach: ${{ params.files }}\n");
     CHECK(loaded.diagnostics.items().empty());
-    CHECK(loaded.workflow->steps[0].foreach->expression == "${{ params.files }}");
+    CHECK(loaded.workflow->steps[0].extra().foreach->expression == "${{ params.files }}");
   }
   SUBCASE("anything else is bad-foreach") {
     auto loaded = load(
@@ -387,8 +406,8 @@ TEST_CASE("foreach takes a list or an expression") {
         "steps:\n  - id: a\n    run: x\n    matrix: {os: [linux, mac], "
         "include: [{os: bsd}]}\n    tolerated_failures: 1\n");
     CHECK(loaded.diagnostics.items().empty());
-    CHECK(loaded.workflow->steps[0].matrix->at("os").size() == 2);
-    CHECK(loaded.workflow->steps[0].tolerated_failures == "1");
+    CHECK(loaded.workflow->steps[0].extra().matrix->at("os").size() == 2);
+    CHECK(loaded.workflow->steps[0].extra().tolerated_failures == "1");
   }
 }
 
@@ -412,8 +431,9 @@ TEST_CASE("with belongs to uses steps and workflow steps") {
   CHECK(items[1].code == "missing-key");
   CHECK(items[1].message ==
         "a 'workflow' step needs 'workflow', the path of the workflow file to run");
-  CHECK(loaded.workflow->steps[1].with == nlohmann::json{{"date", "today"}});
-  CHECK(loaded.workflow->steps[1].type_config == nlohmann::json{{"workflow", "child.yaml"}});
+  CHECK(loaded.workflow->steps[1].extra().with == nlohmann::json{{"date", "today"}});
+  CHECK(loaded.workflow->steps[1].extra().type_config ==
+        nlohmann::json{{"workflow", "child.yaml"}});
 }
 
 TEST_CASE("type-specific keys go to type_config and only fit their type") {
@@ -445,12 +465,12 @@ TEST_CASE("type-specific keys go to type_config and only fit their type") {
   CHECK(items[1].message == "'on_timeout' must be 'approve', 'reject' or 'fail', not 'aprove'");
   CHECK(first_note(items[1]) == "did you mean 'approve'?");
   const auto& steps = loaded.workflow->steps;
-  CHECK(steps[0].type_config ==
+  CHECK(steps[0].extra().type_config ==
         nlohmann::json{{"for", {{"file", "/tmp/ready"}, {"stable_for", 2000}}},
                        {"interval", 5000},
                        {"soft_fail", true}});
-  CHECK(steps[1].type_config == nlohmann::json{{"error", "Boom"}, {"cause", "it broke"}});
-  CHECK(steps[2].type_config == nlohmann::json{{"outputs", {{"answer", 42}}}});
+  CHECK(steps[1].extra().type_config == nlohmann::json{{"error", "Boom"}, {"cause", "it broke"}});
+  CHECK(steps[2].extra().type_config == nlohmann::json{{"outputs", {{"answer", 42}}}});
 }
 
 TEST_CASE("a wait step needs exactly one of duration, until and for") {
