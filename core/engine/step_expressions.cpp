@@ -160,7 +160,6 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
   for (std::uint32_t i = 0; i < workflow.steps.size(); ++i) {
     const Step& step = workflow.steps[i];
     const StepExtras& extra = step.extra();
-    index_.emplace(expr::fold_lower(step.id), i);
     bool any = extra.condition.has_value() || env_has_expressions(step.env) ||
                expr::has_expression(step.action.script) ||
                (extra.working_dir && expr::has_expression(*extra.working_dir)) ||
@@ -226,9 +225,15 @@ StepExpressions::StepExpressions(const Workflow& workflow, const nlohmann::json&
     compiled_.emplace(i, std::move(compiled));
     for (const auto& id : ids) named_reads.push_back({i, id});
   }
+  if (named_reads.empty()) return;
+  // Only while constructing: a run of 10 000 steps without expressions needs no index.
+  std::unordered_map<std::string, std::uint32_t> index;  // lower-case step id -> step
+  for (std::uint32_t i = 0; i < workflow.steps.size(); ++i) {
+    index.emplace(expr::fold_lower(workflow.steps[i].id), i);
+  }
   for (const auto& [step, id] : named_reads) {
-    auto found = index_.find(expr::fold_lower(id));
-    if (found != index_.end()) compiled_.at(step).reads.push_back(found->second);
+    auto found = index.find(expr::fold_lower(id));
+    if (found != index.end()) compiled_.at(step).reads.push_back(found->second);
   }
 }
 

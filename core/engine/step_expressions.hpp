@@ -131,7 +131,6 @@ class StepExpressions {
   const Workflow& workflow_;
   expr::Value base_;  ///< params, env, run, workflow
   std::unordered_map<std::uint32_t, Compiled> compiled_;
-  std::unordered_map<std::string, std::uint32_t> index_;  ///< lower-case step id -> index
   bool has_workflow_env_ = false;
   EnvList workflow_env_;
   EnvList defaults_env_;

@@ -22,6 +22,7 @@ class FieldReader {
       : file_(std::move(file)), diagnostics_(diagnostics) {}
 
   const std::string& file() const { return file_; }
+  Diagnostics& diagnostics() { return diagnostics_; }
 
   /// Reports an error of `code` pointing at `at` (underlining its text).
   Diagnostic& error(std::string code, const Node& at, std::string message);

@@ -1,12 +1,12 @@
 #include "core/load/load_document.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/util/text.hpp"
@@ -86,8 +86,11 @@ bool check_json_syntax(const std::string& path, const std::string& text, Diagnos
   return false;
 }
 
-std::optional<std::string> read_all(int fd, std::size_t max_bytes, std::string& error) {
+// `expected`: the size to reserve, so that a large file is not copied while it grows.
+std::optional<std::string> read_all(int fd, std::size_t max_bytes, std::string& error,
+                                    std::size_t expected = 0) {
   std::string data;
+  data.reserve(expected);
   char buffer[65536];
   while (true) {
     ssize_t n = ::read(fd, buffer, sizeof buffer);
@@ -123,7 +126,7 @@ std::optional<std::string> read_file(const std::string& path, const LoadLimits& 
                         static_cast<double>(info.st_size) / (1024 * 1024),
                         limits.max_file_bytes / (1024 * 1024));
   } else {
-    data = read_all(fd, limits.max_file_bytes, error);
+    data = read_all(fd, limits.max_file_bytes, error, static_cast<std::size_t>(info.st_size) + 1);
   }
   ::close(fd);
   return data;
@@ -134,7 +137,8 @@ bool is_json_path(const std::string& path) { return ends_with(path, ".json"); }
 }  // namespace
 
 std::optional<Document> parse_document(const std::string& path, std::string text,
-                                       Diagnostics& diagnostics, const LoadLimits& limits) {
+                                       Diagnostics& diagnostics, const LoadLimits& limits,
+                                       ItemStream* stream) {
   if (text.find("${") != std::string::npos) {
     text = asl::substitute_placeholders(text, limits.substitutions, is_json_path(path));
   }
@@ -161,7 +165,7 @@ std::optional<Document> parse_document(const std::string& path, std::string text
   }
   std::size_t errors_before = diagnostics.error_count();
   try {
-    Node root = read_yaml(path, content, diagnostics, limits.reader);
+    Node root = read_yaml(path, content, diagnostics, limits.reader, stream);
     if (diagnostics.error_count() > errors_before && root.is_null()) return std::nullopt;
     return Document{source, std::move(root)};
   } catch (const ReaderLimitExceeded& e) {
@@ -171,15 +175,17 @@ std::optional<Document> parse_document(const std::string& path, std::string text
 }
 
 std::optional<Document> load_document(const std::string& path, Diagnostics& diagnostics,
-                                      const LoadLimits& limits) {
+                                      const LoadLimits& limits, ItemStream* stream) {
   std::string error;
   std::optional<std::string> text = read_file(path, limits, error);
   if (!text) {
-    diagnostics.error("unreadable", path == "-" ? "<stdin>" : path, {}, "cannot read: " + error);
+    diagnostics.error("unreadable", display_path(path), {}, "cannot read: " + error);
     return std::nullopt;
   }
-  return parse_document(path == "-" ? "<stdin>" : path, std::move(*text), diagnostics, limits);
+  return parse_document(display_path(path), std::move(*text), diagnostics, limits, stream);
 }
+
+std::string display_path(const std::string& path) { return path == "-" ? "<stdin>" : path; }
 
 DocumentKind detect_kind(const Node& root) {
   if (root.is_mapping() && root.find("StartAt") && root.find("States")) {

@@ -32,13 +32,18 @@ struct LoadLimits {
 
 /// Parses `text` as the content of `path` (.json files must also be strict JSON). Problems
 /// go to `diagnostics`; returns nullopt when nothing usable could be read.
+/// With `stream`, the items of its top-level sequence are handed over as they are read.
 std::optional<Document> parse_document(const std::string& path, std::string text,
-                                       Diagnostics& diagnostics, const LoadLimits& limits = {});
+                                       Diagnostics& diagnostics, const LoadLimits& limits = {},
+                                       ItemStream* stream = nullptr);
 
 /// Reads `path` (`-` is stdin) and parses it. A file that cannot be read, is too large, is
 /// binary or not UTF-8 gives one position-less diagnostic and nullopt.
 std::optional<Document> load_document(const std::string& path, Diagnostics& diagnostics,
-                                      const LoadLimits& limits = {});
+                                      const LoadLimits& limits = {}, ItemStream* stream = nullptr);
+
+/// The name diagnostics give a path: `<stdin>` for `-`.
+std::string display_path(const std::string& path);
 
 /// ASL when the top level is a mapping with both `StartAt` and `States`.
 DocumentKind detect_kind(const Node& root);

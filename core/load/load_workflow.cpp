@@ -1,7 +1,6 @@
 #include "core/load/load_workflow.hpp"
 
 #include <fmt/format.h>
-
 #include <malloc.h>
 
 #include <filesystem>
@@ -9,6 +8,7 @@
 
 #include "core/load/field_reader.hpp"
 #include "core/load/load_step.hpp"
+#include "core/load/step_stream.hpp"
 
 namespace flowrun {
 namespace {
@@ -167,7 +167,9 @@ void read_scalar_keys(FieldReader& r, const std::string& key, const Node& value,
   }
 }
 
-void read_workflow_keys(FieldReader& r, const Node& root, Workflow& workflow, bool consume) {
+// `streamed`: the steps converted while the file was parsed, or nullptr.
+void read_workflow_keys(FieldReader& r, const Node& root, Workflow& workflow, bool consume,
+                        StepStream* streamed) {
   for (const auto& entry : root.entries) {
     const std::string& key = entry.key.text;
     const Node& value = entry.value;
@@ -183,6 +185,8 @@ void read_workflow_keys(FieldReader& r, const Node& root, Workflow& workflow, bo
       read_outputs(r, value, workflow);
     } else if (key == "schedule") {
       read_schedule(r, value, workflow);
+    } else if (key == "steps" && streamed && streamed->streamed()) {
+      streamed->take_steps(workflow.steps, r.diagnostics());
     } else if (key == "steps") {
       read_steps(r, value, workflow, consume);
     } else if (auto* handlers = handler_list(workflow, key)) {
@@ -212,7 +216,7 @@ void set_file_names(const std::string& path, Workflow& workflow) {
 namespace {
 
 std::optional<Workflow> convert_workflow(const Document& document, Diagnostics& diagnostics,
-                                         bool consume) {
+                                         bool consume, StepStream* streamed) {
   FieldReader r(document.path(), diagnostics);
   const Node& root = document.root;
   if (!root.is_mapping()) {
@@ -224,7 +228,7 @@ std::optional<Workflow> convert_workflow(const Document& document, Diagnostics& 
   Workflow workflow;
   set_file_names(document.path(), workflow);
   r.check_keys(root, workflow_keys(), "at the top level");
-  read_workflow_keys(r, root, workflow, consume);
+  read_workflow_keys(r, root, workflow, consume, streamed);
   if (!root.find("steps")) {
     r.error("missing-key", root, "the workflow has no 'steps'")
         .note("add a list of steps, each with an 'id' and an action such as 'run'");
@@ -235,11 +239,12 @@ std::optional<Workflow> convert_workflow(const Document& document, Diagnostics& 
 }  // namespace
 
 std::optional<Workflow> load_workflow(const Document& document, Diagnostics& diagnostics) {
-  return convert_workflow(document, diagnostics, false);
+  return convert_workflow(document, diagnostics, false, nullptr);
 }
 
-std::optional<Workflow> consume_workflow(Document& document, Diagnostics& diagnostics) {
-  std::optional<Workflow> workflow = convert_workflow(document, diagnostics, true);
+std::optional<Workflow> consume_workflow(Document& document, Diagnostics& diagnostics,
+                                         StepStream* streamed) {
+  std::optional<Workflow> workflow = convert_workflow(document, diagnostics, true, streamed);
   document.root = Node{};
   malloc_trim(0);
   return workflow;

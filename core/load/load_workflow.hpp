@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/load/load_document.hpp"
+#include "core/load/step_stream.hpp"
 #include "core/model/workflow.hpp"
 #include "core/validate/diagnostics.hpp"
 
@@ -18,8 +19,10 @@ namespace flowrun {
 std::optional<Workflow> load_workflow(const Document& document, Diagnostics& diagnostics);
 /// The same, freeing each step's part of `document.root` as soon as it is converted, and the
 /// rest of the tree at the end (`document.root` is left null): the tree of a large workflow
-/// is about as big as its model, and the two need not be resident at once.
-std::optional<Workflow> consume_workflow(Document& document, Diagnostics& diagnostics);
+/// is about as big as its model, and the two need not be resident at once. With `streamed`
+/// (given to parse_document), the steps it converted while parsing are taken from it.
+std::optional<Workflow> consume_workflow(Document& document, Diagnostics& diagnostics,
+                                         StepStream* streamed = nullptr);
 
 /// Known keys, in the order the documentation lists them (for suggestions and the schema).
 const std::vector<std::string>& workflow_keys();

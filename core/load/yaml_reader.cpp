@@ -6,9 +6,10 @@
 #include <yaml-cpp/parser.h>
 
 #include <cmath>
+#include <istream>
 #include <limits>
 #include <regex>
-#include <sstream>
+#include <streambuf>
 #include <unordered_map>
 
 namespace flowrun {
@@ -89,8 +90,9 @@ std::size_t count_nodes(const Node& node) {
 
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const std::string& file, Diagnostics& diagnostics, const ReaderLimits& limits)
-      : file_(file), diagnostics_(diagnostics), limits_(limits) {}
+  TreeBuilder(const std::string& file, Diagnostics& diagnostics, const ReaderLimits& limits,
+              ItemStream* stream)
+      : file_(file), diagnostics_(diagnostics), limits_(limits), stream_(stream) {}
 
   bool has_root() const { return has_root_; }
   Node take_root() { return std::move(root_); }
@@ -125,7 +127,8 @@ class TreeBuilder : public YAML::EventHandler {
     node.pos = to_pos(mark);
     node.text = value;
     bool quoted = tag == "!";
-    node.span = static_cast<std::uint32_t>(std::min<std::size_t>(value.size(), 200)) + (quoted ? 2 : 0);
+    node.span =
+        static_cast<std::uint32_t>(std::min<std::size_t>(value.size(), 200)) + (quoted ? 2 : 0);
     if (tag == "?" || tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
         tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
       resolve_plain_scalar(node);
@@ -152,6 +155,7 @@ class TreeBuilder : public YAML::EventHandler {
     Node node;
     YAML::anchor_t anchor = 0;
     bool has_pending_key = false;
+    bool streams = false;  // a sequence whose items go to the ItemStream
     Node pending_key;
     std::unordered_map<std::string, SourcePos> seen_keys;
   };
@@ -159,10 +163,9 @@ class TreeBuilder : public YAML::EventHandler {
   void count(std::size_t nodes, const YAML::Mark& mark) {
     total_nodes_ += nodes;
     if (total_nodes_ > limits_.max_nodes) {
-      throw ReaderLimitExceeded{
-          "the document expands to more than " + std::to_string(limits_.max_nodes) +
-              " nodes (an alias bomb?)",
-          to_pos(mark)};
+      throw ReaderLimitExceeded{"the document expands to more than " +
+                                    std::to_string(limits_.max_nodes) + " nodes (an alias bomb?)",
+                                to_pos(mark)};
     }
   }
 
@@ -176,7 +179,19 @@ class TreeBuilder : public YAML::EventHandler {
     frame.node.kind = kind;
     frame.node.pos = to_pos(mark);
     frame.anchor = anchor;
+    // An anchored sequence stays whole: an alias may copy it.
+    frame.streams = kind == Node::Kind::Sequence && anchor == 0 && is_streamed_key();
+    if (frame.streams) stream_->streamed = true;
     stack_.push_back(std::move(frame));
+  }
+
+  // Whether a collection opened now is the value of the stream's key in the top-level mapping.
+  bool is_streamed_key() const {
+    if (!stream_ || stream_->streamed || stack_.size() != 1) return false;
+    const Frame& top = stack_.front();
+    return top.node.kind == Node::Kind::Mapping && top.has_pending_key &&
+           top.pending_key.kind == Node::Kind::String && top.pending_key.text == stream_->key &&
+           !top.seen_keys.count(stream_->key);
   }
 
   void close() {
@@ -197,7 +212,9 @@ class TreeBuilder : public YAML::EventHandler {
       return;
     }
     Frame& parent = stack_.back();
-    if (parent.node.kind == Node::Kind::Sequence) {
+    if (parent.streams) {
+      stream_->take(std::move(node));
+    } else if (parent.node.kind == Node::Kind::Sequence) {
       parent.node.items.push_back(std::move(node));
     } else if (!parent.has_pending_key) {
       parent.pending_key = std::move(node);
@@ -219,7 +236,8 @@ class TreeBuilder : public YAML::EventHandler {
     }
     auto [it, inserted] = frame.seen_keys.emplace(key.text, key.pos);
     if (!inserted) {
-      diagnostics_.error("duplicate-key", file_, key.pos, "duplicate key '" + key.text + "'", key.span)
+      diagnostics_
+          .error("duplicate-key", file_, key.pos, "duplicate key '" + key.text + "'", key.span)
           .note("first defined here", it->second);
       return;
     }
@@ -246,6 +264,7 @@ class TreeBuilder : public YAML::EventHandler {
   const std::string& file_;
   Diagnostics& diagnostics_;
   const ReaderLimits& limits_;
+  ItemStream* stream_;
   std::vector<Frame> stack_;
   std::unordered_map<YAML::anchor_t, std::pair<Node, std::size_t>> anchors_;
   std::size_t total_nodes_ = 0;
@@ -253,12 +272,22 @@ class TreeBuilder : public YAML::EventHandler {
   bool has_root_ = false;
 };
 
+// Reads a string in place: std::istringstream would copy it, a second file-sized buffer.
+class TextBuffer : public std::streambuf {
+ public:
+  explicit TextBuffer(const std::string& text) {
+    char* begin = const_cast<char*>(text.data());  // only read: the get area is never written
+    setg(begin, begin, begin + text.size());
+  }
+};
+
 }  // namespace
 
 Node read_yaml(const std::string& file, const std::string& text, Diagnostics& diagnostics,
-               const ReaderLimits& limits) {
-  std::istringstream stream(text);
-  TreeBuilder builder(file, diagnostics, limits);
+               const ReaderLimits& limits, ItemStream* items) {
+  TextBuffer buffer(text);
+  std::istream stream(&buffer);
+  TreeBuilder builder(file, diagnostics, limits, items);
   try {
     YAML::Parser parser(stream);
     parser.HandleNextDocument(builder);

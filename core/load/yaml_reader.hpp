@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "core/load/node.hpp"
@@ -20,10 +21,19 @@ struct ReaderLimitExceeded {
   SourcePos pos;
 };
 
+/// Hands over the items of one top-level sequence as each is read, so that a large document
+/// never holds them all as nodes at once. The sequence stays in the tree, empty.
+struct ItemStream {
+  std::string key;                 ///< a key of the top-level mapping (its first occurrence)
+  std::function<void(Node)> take;  ///< gets each item of the key's sequence, in order
+  bool streamed = false;           ///< set when the key's value was a sequence, streamed
+};
+
 /// Parses YAML (JSON is read as the YAML 1.2 subset it is) into a positioned Node tree.
 /// Duplicate keys are reported to `diagnostics` (the first one wins). Syntax errors are
 /// reported with their position and yield a Null root. Throws ReaderLimitExceeded.
+/// With `stream`, the items of its key's sequence go to `stream->take` instead of the tree.
 Node read_yaml(const std::string& file, const std::string& text, Diagnostics& diagnostics,
-               const ReaderLimits& limits = {});
+               const ReaderLimits& limits = {}, ItemStream* stream = nullptr);
 
 }  // namespace flowrun

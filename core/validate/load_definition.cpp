@@ -2,6 +2,7 @@
 
 #include "core/asl/load_state_machine.hpp"
 #include "core/load/load_workflow.hpp"
+#include "core/load/step_stream.hpp"
 #include "core/validate/asl_checks.hpp"
 #include "core/validate/asl_data_checks.hpp"
 #include "core/validate/workflow_checks.hpp"
@@ -9,8 +10,9 @@
 namespace flowrun {
 namespace {
 
+// `streamed`: the steps converted while the document was parsed (StepNodes::Release only).
 std::optional<Definition> convert(std::optional<Document> document, Diagnostics& diagnostics,
-                                  StepNodes step_nodes) {
+                                  StepNodes step_nodes, StepStream* streamed) {
   if (!document) return std::nullopt;
   Definition definition{std::move(*document), DocumentKind::Native, std::nullopt, std::nullopt};
   definition.kind = detect_kind(definition.document.root);
@@ -23,7 +25,7 @@ std::optional<Definition> convert(std::optional<Document> document, Diagnostics&
   } else {
     definition.workflow = step_nodes == StepNodes::Keep
                               ? load_workflow(definition.document, diagnostics)
-                              : consume_workflow(definition.document, diagnostics);
+                              : consume_workflow(definition.document, diagnostics, streamed);
     if (definition.workflow) validate_workflow(*definition.workflow, diagnostics);
   }
   diagnostics.sort();
@@ -34,13 +36,19 @@ std::optional<Definition> convert(std::optional<Document> document, Diagnostics&
 
 std::optional<Definition> load_definition(const std::string& path, Diagnostics& diagnostics,
                                           const LoadLimits& limits, StepNodes step_nodes) {
-  return convert(load_document(path, diagnostics, limits), diagnostics, step_nodes);
+  if (step_nodes == StepNodes::Keep) {
+    return convert(load_document(path, diagnostics, limits), diagnostics, step_nodes, nullptr);
+  }
+  StepStream streamed(display_path(path));
+  return convert(load_document(path, diagnostics, limits, &streamed.items()), diagnostics,
+                 step_nodes, &streamed);
 }
 
 std::optional<Definition> load_definition_text(const std::string& path, std::string text,
                                                Diagnostics& diagnostics, const LoadLimits& limits) {
-  return convert(parse_document(path, std::move(text), diagnostics, limits), diagnostics,
-                 StepNodes::Release);
+  StepStream streamed(path);
+  return convert(parse_document(path, std::move(text), diagnostics, limits, &streamed.items()),
+                 diagnostics, StepNodes::Release, &streamed);
 }
 
 }  // namespace flowrun
