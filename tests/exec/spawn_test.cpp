@@ -78,3 +78,70 @@ TEST_CASE("wait statuses decode to exit codes and 128+N for signals") {
   CHECK(exit.exit_code == 128 + SIGTERM);
   CHECK(exit.signal == SIGTERM);
 }
+
+TEST_CASE("a spawned process starts with the given mask, default signals and no inherited fds") {
+  test::TempDir dir;
+  std::string log = (dir.path() / "out.log").string();
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGUSR1);
+  Spawner spawner(mask);
+  // Ignored here, as a nohup'd or a piped flowrun may find them: the step must not inherit it.
+  struct sigaction ignore {
+  }, old_pipe{}, old_int{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &old_pipe);
+  sigaction(SIGINT, &ignore, &old_int);
+  int leaked = dup2(STDERR_FILENO, 57);  // no close-on-exec
+  REQUIRE(leaked == 57);
+  std::string script =
+      // Read by the shell itself: a shell waiting for a command blocks every signal meanwhile.
+      "while read -r key value; do case $key in SigBlk:|SigIgn:) echo $key $value;; esac; "
+      "done < /proc/$$/status; "
+      "if [ -e /proc/$$/fd/57 ]; then echo fd57=open; else echo fd57=closed; fi; pwd";
+  std::vector<char*> argv{const_cast<char*>("/bin/sh"), const_cast<char*>("-c"), script.data(),
+                          nullptr};
+  char* envp[] = {const_cast<char*>("PATH=/usr/bin:/bin"), nullptr};
+  SpawnRequest request;
+  request.program = "/bin/sh";
+  request.argv = argv.data();
+  request.envp = envp;
+  request.cwd = dir.path().c_str();
+  request.log_path = log.c_str();
+  SpawnResult result = spawner.spawn(request);
+  close(leaked);
+  sigaction(SIGPIPE, &old_pipe, nullptr);
+  sigaction(SIGINT, &old_int, nullptr);
+  REQUIRE(result.error == 0);
+  int status = 0;
+  REQUIRE(wait_for(result.pid, status) == result.pid);
+  CHECK(decode_wait_status(status).exit_code == 0);
+  CHECK(test::read_text(log) ==
+        "SigBlk: 0000000000000200\nSigIgn: 0000000000000000\n"
+        "fd57=closed\n" +
+            dir.path().string() + "\n");
+}
+
+TEST_CASE("spawn reports a working directory or a log that cannot be used as an error number") {
+  sigset_t mask;
+  sigemptyset(&mask);
+  Spawner spawner(mask);
+  std::vector<char*> argv{const_cast<char*>("/bin/true"), nullptr};
+  char* envp[] = {nullptr};
+  SpawnRequest request;
+  request.program = argv[0];
+  request.argv = argv.data();
+  request.envp = envp;
+  request.log_path = "/dev/null";
+  request.cwd = "/nonexistent/folder";
+  CHECK(spawner.spawn(request).error == ENOENT);
+  request.cwd = nullptr;
+  request.log_path = "/nonexistent/folder/out.log";
+  CHECK(spawner.spawn(request).error == ENOENT);
+  request.log_path = "/dev/null";
+  SpawnResult result = spawner.spawn(request);
+  REQUIRE(result.error == 0);
+  int status = 0;
+  REQUIRE(wait_for(result.pid, status) == result.pid);
+  CHECK(decode_wait_status(status).exit_code == 0);
+}
