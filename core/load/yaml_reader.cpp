@@ -281,10 +281,28 @@ class TextBuffer : public std::streambuf {
   }
 };
 
+// Lines whose first non-blank characters are `- ` (or a lone `-`): block-sequence items.
+std::size_t count_item_lines(const std::string& text) {
+  std::size_t count = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t first = text.find_first_not_of(' ', at);
+    if (first != std::string::npos && first + 1 < text.size() && text[first] == '-' &&
+        (text[first + 1] == ' ' || text[first + 1] == '\n')) {
+      ++count;
+    }
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return count;
+}
+
 }  // namespace
 
 Node read_yaml(const std::string& file, const std::string& text, Diagnostics& diagnostics,
                const ReaderLimits& limits, ItemStream* items) {
+  if (items) items->expected = count_item_lines(text);
   TextBuffer buffer(text);
   std::istream stream(&buffer);
   TreeBuilder builder(file, diagnostics, limits, items);

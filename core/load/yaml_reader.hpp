@@ -27,6 +27,9 @@ struct ItemStream {
   std::string key;                 ///< a key of the top-level mapping (its first occurrence)
   std::function<void(Node)> take;  ///< gets each item of the key's sequence, in order
   bool streamed = false;           ///< set when the key's value was a sequence, streamed
+  /// Set before parsing: the lines of the text that start a block-sequence item (`- `), an
+  /// estimate from above of the item count in block style, to reserve room once.
+  std::size_t expected = 0;
 };
 
 /// Parses YAML (JSON is read as the YAML 1.2 subset it is) into a positioned Node tree.

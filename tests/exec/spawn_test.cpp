@@ -42,19 +42,32 @@ TEST_CASE("a spawned process leads its own group, writes to its log, and reads /
   CHECK(test::read_text(log) == "pgid=" + pid + " pid=" + pid + "\nerr\n");
 }
 
-TEST_CASE("spawn reports a missing program as an error number, not an exception") {
+TEST_CASE("spawn reports a missing program, working directory or log folder as an error number") {
   sigset_t mask;
   sigemptyset(&mask);
   Spawner spawner(mask);
-  std::vector<char*> argv{const_cast<char*>("/nonexistent/program"), nullptr};
+  std::vector<char*> argv{const_cast<char*>("/bin/true"), nullptr};
   char* envp[] = {nullptr};
   SpawnRequest request;
   request.program = argv[0];
   request.argv = argv.data();
   request.envp = envp;
   request.log_path = "/dev/null";
+  SUBCASE("program") { request.program = "/nonexistent/program"; }
+  SUBCASE("working directory") { request.cwd = "/nonexistent/folder"; }
+  SUBCASE("log") { request.log_path = "/nonexistent/folder/out.log"; }
+  CHECK(spawner.spawn(request).error == ENOENT);
+  // The spawner is still usable after a failed start.
+  request = SpawnRequest{};
+  request.program = argv[0];
+  request.argv = argv.data();
+  request.envp = envp;
+  request.log_path = "/dev/null";
   SpawnResult result = spawner.spawn(request);
-  CHECK(result.error == ENOENT);
+  REQUIRE(result.error == 0);
+  int status = 0;
+  REQUIRE(wait_for(result.pid, status) == result.pid);
+  CHECK(decode_wait_status(status).exit_code == 0);
 }
 
 TEST_CASE("wait statuses decode to exit codes and 128+N for signals") {
@@ -120,28 +133,4 @@ TEST_CASE("a spawned process starts with the given mask, default signals and no 
         "SigBlk: 0000000000000200\nSigIgn: 0000000000000000\n"
         "fd57=closed\n" +
             dir.path().string() + "\n");
-}
-
-TEST_CASE("spawn reports a working directory or a log that cannot be used as an error number") {
-  sigset_t mask;
-  sigemptyset(&mask);
-  Spawner spawner(mask);
-  std::vector<char*> argv{const_cast<char*>("/bin/true"), nullptr};
-  char* envp[] = {nullptr};
-  SpawnRequest request;
-  request.program = argv[0];
-  request.argv = argv.data();
-  request.envp = envp;
-  request.log_path = "/dev/null";
-  request.cwd = "/nonexistent/folder";
-  CHECK(spawner.spawn(request).error == ENOENT);
-  request.cwd = nullptr;
-  request.log_path = "/nonexistent/folder/out.log";
-  CHECK(spawner.spawn(request).error == ENOENT);
-  request.log_path = "/dev/null";
-  SpawnResult result = spawner.spawn(request);
-  REQUIRE(result.error == 0);
-  int status = 0;
-  REQUIRE(wait_for(result.pid, status) == result.pid);
-  CHECK(decode_wait_status(status).exit_code == 0);
 }
