@@ -21,7 +21,20 @@ bool is_probe(SensorSpec::Kind kind) {
 void Scheduler::begin_wait(std::uint32_t unit) {
   const Step& definition = definition_of(unit);
   std::string cause;
-  std::optional<SensorSpec> spec = read_sensor(definition.extra().type_config, cause);
+  nlohmann::json config = definition.extra().type_config;
+  // `until: ${{ ... }}`: the instant is known once the step starts (a param, an output).
+  if (auto until = config.find("until");
+      until != config.end() && until->is_string() &&
+      until->get_ref<const std::string&>().find("${{") != std::string::npos) {
+    std::optional<std::string> instant =
+        expressions_.render_text(until->get<std::string>(), state_, cause);
+    if (!instant) {
+      finish(unit, StepStatus::Failed, "wait: until: " + cause);
+      return;
+    }
+    *until = *instant;
+  }
+  std::optional<SensorSpec> spec = read_sensor(config, cause);
   if (!spec) {
     finish(unit, StepStatus::Failed, std::move(cause));
     return;

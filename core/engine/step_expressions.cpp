@@ -383,6 +383,25 @@ std::optional<bool> StepExpressions::evaluate_condition(const std::string& condi
   return expr::is_truthy(value.value);
 }
 
+std::optional<std::string> StepExpressions::render_text(const std::string& text,
+                                                        const RunState& state,
+                                                        std::string& cause) const {
+  expr::Template tmpl;
+  if (auto problem = expr::parse_template(text, tmpl)) {
+    cause = expr::describe(*problem, text);
+    return std::nullopt;
+  }
+  expr::Value contexts = base_;
+  contexts["steps"] = steps_context({}, true, state);
+  if (props_reader_) contexts["run"]["props"] = expr::to_value(props_reader_());
+  expr::Rendered rendered = expr::render_string(tmpl, eval_context(contexts, {}));
+  if (rendered.error) {
+    cause = *rendered.error;
+    return std::nullopt;
+  }
+  return std::move(rendered.text);
+}
+
 bool StepExpressions::renders(std::uint32_t step) const {
   const Compiled* compiled = find(step);
   return compiled && (compiled->renders || !compiled->error.empty());

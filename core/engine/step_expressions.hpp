@@ -74,6 +74,11 @@ class StepExpressions {
   std::optional<bool> evaluate_condition(const std::string& condition, const RunState& state,
                                          std::string& cause) const;
 
+  /// Renders `text` (a template such as a wait's `until: ${{ ... }}`) with params, env, run
+  /// and every finished step readable; nullopt with `cause` set when it fails.
+  std::optional<std::string> render_text(const std::string& text, const RunState& state,
+                                         std::string& cause) const;
+
   /// True when the step's run, cmd, env or working_dir hold expressions.
   bool renders(std::uint32_t step) const;
   /// Evaluates them into `out`; false with `cause` set when an expression fails. A fan-out

@@ -126,6 +126,21 @@ TEST_CASE("an http sensor waits for a 2xx answer from a real local server") {
         std::string::npos);
 }
 
+TEST_CASE("a wait's until may be an expression: a param or an upstream output") {
+  EngineFixture fx;
+  fx.options.params = {{"start_at", "2020-01-01T00:00:00Z"}};
+  fx.workflow.steps = {
+      wait_step("from_param", {{"until", "${{ params.start_at }}"}}),
+      run_step("plan", "echo 'at=2021-06-01T12:00:00Z' >> \"$FLOWRUN_OUTPUT\""),
+      wait_step("from_output", {{"until", "${{ steps.plan.outputs.at }}"}}, {"plan"}),
+      wait_step("empty", {{"until", "${{ params.missing }}"}})};
+  fx.run();
+  CHECK(fx.step("from_param").status == StepStatus::Succeeded);
+  CHECK(fx.step("from_output").status == StepStatus::Succeeded);
+  CHECK(fx.step("empty").status == StepStatus::Failed);
+  CHECK(fx.details("empty")->cause.find("wait: 'until' must be an RFC 3339 timestamp") == 0);
+}
+
 TEST_CASE("a wait with a bad 'until' fails with a clear cause") {
   EngineFixture fx;
   fx.workflow.steps = {wait_step("bad", {{"until", "tomorrow"}})};
