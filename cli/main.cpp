@@ -1,3 +1,5 @@
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 
@@ -75,6 +77,11 @@ int parse_and_run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // One malloc arena for the loop and the history's writer thread (a second arena keeps its
+  // own free pages), and no 128 KiB padding each time the heap grows: together about
+  // 0.7 MiB less peak RSS for a run of 10 000 steps, which would otherwise be 12.5 MiB.
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_TOP_PAD, 0);
   try {
     return parse_and_run(argc, argv);
   } catch (const flowrun::Error& e) {
