@@ -59,6 +59,11 @@ int cancel(const CancelOptions& options) {
                               run.id, stopped, stopped == 1 ? "" : "s"));
     return 0;
   }
+  if (status == RunStatus::Waiting) {  // stopped for an approval (--no-wait): no process
+    store->record_cancel(run, "cancelled while it waited for approval");
+    write(stderr, fmt::format("flowrun: run {} cancelled (it waited for approval)\n", run.id));
+    return 0;
+  }
   print_error(fmt::format("run '{}' is not running (it {})", run.id, to_string(status)));
   return kExitUsage;
 }

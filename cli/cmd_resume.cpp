@@ -1,3 +1,5 @@
+#include "cli/cmd_resume.hpp"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -24,16 +26,6 @@ namespace flowrun::cli {
 namespace {
 
 constexpr int kExitUsage = 2;
-
-struct ResumeOptions {
-  std::string run;
-  std::string from;
-  bool new_run = false;
-  bool json = false;
-  bool stream = false;
-  int jobs = 0;
-  std::string state_dir;
-};
 
 std::optional<std::size_t> find_from(const Workflow& workflow, const std::string& from) {
   if (from.empty()) return std::nullopt;
@@ -87,7 +79,9 @@ std::int64_t claim(RunStore& store, const RunRow& run, const Workflow& workflow,
   return store.claim_run(next, 0, active);
 }
 
-int resume(const ResumeOptions& options) {
+}  // namespace
+
+int resume_run(const ResumeOptions& options) {
   std::unique_ptr<RunStore> store = open_history(options.state_dir);
   RunRow run = store->resolve_run(options.run);
   RunStatus status = effective_status(run);
@@ -134,9 +128,11 @@ int resume(const ResumeOptions& options) {
   run_options.params = run.params;
   run_options.secrets = secrets.values;
   run_options.subworkflow_command = child_run_command(store->state_dir(), false);
+  run_options.no_wait = options.no_wait;
   SqliteRecorder recorder(store->db(), key, workflow, *folder, !options.new_run);
   run_options.read_props = [&recorder] { return recorder.read_props(); };
   TerminalObserver observer(workflow, stderr, isatty(STDERR_FILENO) == 1);
+  observer.set_answer_options(state_dir_option(options.state_dir));
   RunState result =
       resume_workflow(workflow, run_options, *folder, std::move(state), recorder, observer);
   if (options.json) {
@@ -147,8 +143,6 @@ int resume(const ResumeOptions& options) {
   }
   return exit_code_for(result);
 }
-
-}  // namespace
 
 void add_resume_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ResumeOptions>();
@@ -162,7 +156,9 @@ void add_resume_command(CLI::App& app, int& exit_code) {
   command->add_option("-j,--jobs", options->jobs, "Steps run at once (default: CPUs)")
       ->check(CLI::Range(1, 100000));
   command->add_option("--state-dir", options->state_dir, "Where runs are recorded");
-  command->callback([options, &exit_code] { exit_code = resume(*options); });
+  command->add_flag("--no-wait", options->no_wait,
+                    "When only approvals are left, stop the run as waiting again (exit 3)");
+  command->callback([options, &exit_code] { exit_code = resume_run(*options); });
 }
 
 }  // namespace flowrun::cli

@@ -45,6 +45,7 @@ struct RunCommandOptions {
   std::string state_dir;
   bool stream = false;
   bool no_history = false;
+  bool no_wait = false;
   std::string if_running;
   std::string parent_run;
   SubstitutionOptions substitutions;
@@ -114,12 +115,12 @@ std::optional<nlohmann::json> collect_params(const Workflow& workflow,
   }
   if (!options.input.empty() && !read_input(options.input, inputs)) return std::nullopt;
   for (const std::string& entry : options.params) {
-    std::size_t equals = entry.find('=');
-    if (equals == std::string::npos || equals == 0) {
+    std::optional<ParamInput> input = text_input(entry, "-p");
+    if (!input) {
       print_error("--param expects NAME=VALUE, got '" + entry + "'");
       return std::nullopt;
     }
-    inputs.push_back({entry.substr(0, equals), entry.substr(equals + 1), true, "-p"});
+    inputs.push_back(std::move(*input));
   }
   ResolvedParams resolved = resolve_params(workflow.params, inputs);
   for (const std::string& error : resolved.errors) print_error(workflow.file + ": " + error);
@@ -225,6 +226,11 @@ int run_file(const RunCommandOptions& options) {
     }
     if (!definition || diagnostics.has_errors()) return kExitUsage;
     if (definition->kind == DocumentKind::StateMachine && definition->machine) {
+      if (options.no_wait) {
+        print_error("--no-wait applies to native workflows (approval steps); '" + options.file +
+                    "' is an Amazon States Language file");
+        return kExitUsage;
+      }
       AslRunRequest request = options.asl;
       request.input = options.input;
       request.has_params = !options.params.empty() || !options.params_file.empty();
@@ -274,6 +280,7 @@ int run_file(const RunCommandOptions& options) {
   run_options.params = std::move(*params);
   run_options.secrets = std::move(secrets.values);
   run_options.subworkflow_command = std::move(subworkflow_command);
+  run_options.no_wait = options.no_wait;
   std::unique_ptr<RunRecorder> recorder;
   if (store) {
     auto history = std::make_unique<SqliteRecorder>(store->db(), run_key, workflow, *folder, false);
@@ -283,6 +290,7 @@ int run_file(const RunCommandOptions& options) {
     recorder = std::make_unique<FileRecorder>(workflow, *folder);
   }
   TerminalObserver observer(workflow, stderr, isatty(STDERR_FILENO) == 1);
+  observer.set_answer_options(state_dir_option(options.state_dir));
   RunState state = run_workflow(workflow, run_options, *folder, *recorder, observer);
   if (options.json) {
     write_run_summary(workflow, state, [](std::string_view piece) {
@@ -316,6 +324,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
                       "Record the run as a child of RUN (set by 'type: workflow' steps)");
   command->add_flag("--no-history", options->no_history,
                     "Record nothing in the run history (flowrun.db)");
+  command->add_flag("--no-wait", options->no_wait,
+                    "When only approvals are left, stop the run as waiting (exit 3) instead "
+                    "of waiting; 'flowrun resume' continues it");
   command
       ->add_option("--if-running", options->if_running,
                    "When the workflow already runs: allow, skip, wait or fail")

@@ -5,12 +5,14 @@
 
 #include "cli/history_commands.hpp"
 #include "cli/history_support.hpp"
+#include "cli/state_dir.hpp"
 #include "cli/terminal.hpp"
 #include "cli/terminal_observer.hpp"
 #include "core/engine/fan_out.hpp"
 #include "core/engine/handlers.hpp"
 #include "core/engine/run_folder.hpp"
 #include "core/report/run_summary.hpp"
+#include "core/store/approval_store.hpp"
 #include "core/store/run_history.hpp"
 
 namespace flowrun::cli {
@@ -65,7 +67,25 @@ std::string tail_of(const std::string& path, std::size_t count) {
   return text;
 }
 
-std::string render_text(const Workflow& workflow, const RunState& state) {
+// The approvals that wait, with the commands that answer them.
+std::string render_approvals(const RunState& state, const std::vector<ApprovalRow>& waiting,
+                             const std::string& options) {
+  std::string text;
+  for (const ApprovalRow& approval : waiting) {
+    text += fmt::format("\nstep '{}' waits for approval since {} UTC", approval.step_id,
+                        format_short_time(approval.requested_ms));
+    if (approval.deadline_ms) {
+      text += fmt::format(" (until {} UTC)", format_short_time(approval.deadline_ms));
+    }
+    text += fmt::format(": {}\n  answer: flowrun approve {} {} [--reject] [--comment TEXT]\n",
+                        approval.message.empty() ? "(no message)" : approval.message, state.run_id,
+                        approval.step_id);
+  }
+  return text;
+}
+
+std::string render_text(const Workflow& workflow, const RunState& state,
+                        const std::vector<ApprovalRow>& waiting, const std::string& options) {
   std::string text = fmt::format("run {}  workflow {}  {}\n", state.run_id, state.workflow,
                                  to_string(state.status));
   text += fmt::format("started {} UTC", format_short_time(state.started_ms));
@@ -107,6 +127,7 @@ std::string render_text(const Workflow& workflow, const RunState& state) {
     bool is_failure = record.status == StepStatus::Failed || record.status == StepStatus::TimedOut;
     if (is_failure && !record.continued && !failed && i < handlers) failed = i;
   }
+  text += render_approvals(state, waiting, options);
   if (failed) {
     const StepRecord& record = state.steps[*failed];
     text += fmt::format("\nstep '{}' {}", workflow.steps[*failed].id, to_string(record.status));
@@ -173,7 +194,11 @@ int show_status(const StatusOptions& options) {
     });
     write(stdout, "\n");
   } else {
-    write(stdout, render_text(workflow, state));
+    std::vector<ApprovalRow> waiting;
+    if (state.status == RunStatus::Running || state.status == RunStatus::Waiting) {
+      waiting = waiting_approvals(store->db(), run.key);
+    }
+    write(stdout, render_text(workflow, state, waiting, state_dir_option(options.state_dir)));
   }
   return 0;
 }

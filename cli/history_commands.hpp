@@ -14,6 +14,9 @@ void add_logs_command(CLI::App& app, int& exit_code);
 void add_history_command(CLI::App& app, int& exit_code);
 /// `resume RUN [--from STEP] [--new-run]` (cmd_resume.cpp).
 void add_resume_command(CLI::App& app, int& exit_code);
+/// `approve RUN STEP [--reject] [--comment T] [--output JSON | -i K=V ...] [--resume]`
+/// (cmd_approve.cpp): answers an approval step.
+void add_approve_command(CLI::App& app, int& exit_code);
 /// `cancel RUN` (cmd_cancel.cpp).
 void add_cancel_command(CLI::App& app, int& exit_code);
 /// `prune [--older-than D] [--keep N] [--dry-run]` (cmd_prune.cpp).

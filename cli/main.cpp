@@ -53,6 +53,7 @@ int parse_and_run(int argc, char** argv) {
   flowrun::cli::add_history_command(app, exit_code);
   flowrun::cli::add_resume_command(app, exit_code);
   flowrun::cli::add_cancel_command(app, exit_code);
+  flowrun::cli::add_approve_command(app, exit_code);
   flowrun::cli::add_prune_command(app, exit_code);
   flowrun::cli::add_task_token_commands(app, exit_code);
   flowrun::cli::add_props_command(app, exit_code);

@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <filesystem>
 
 #include "core/util/error.hpp"
 
@@ -33,6 +32,13 @@ std::string resolve_state_dir(const std::string& option) {
     throw Error("cannot find a state directory: set --state-dir, FLOWRUN_HOME or HOME");
   }
   return home + "/.local/state/flowrun";
+}
+
+std::string state_dir_option(const std::string& option) {
+  if (option.empty()) return {};
+  std::string path = std::filesystem::absolute(option).lexically_normal().string();
+  if (path.find_first_of(" '\"\\$`") != std::string::npos) path = "'" + path + "'";
+  return " --state-dir " + path;
 }
 
 std::vector<std::string> current_environment() {

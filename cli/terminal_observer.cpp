@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <vector>
 
@@ -16,6 +17,11 @@ namespace {
 constexpr std::size_t kTailLines = 20;
 constexpr std::size_t kTailBytes = 64 * 1024;
 constexpr std::size_t kFlushAt = 16 * 1024;
+
+std::string to_upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
 
 std::string attempt_suffix(int attempt) {
   return attempt > 1 ? fmt::format(", attempt {}", attempt) : "";
@@ -109,10 +115,41 @@ void TerminalObserver::run_stopping(const RunState&, int signal) {
 }
 
 void TerminalObserver::run_finished(const RunState& state) {
-  pending_ += fmt::format("run {} {} in {}", state.run_id, to_string(state.status),
-                          format_elapsed(state.ended_ms - state.started_ms));
+  // A waiting run has not ended: it stopped after this long and a resume continues it.
+  const bool waiting = state.status == RunStatus::Waiting;
+  const std::int64_t ended_ms = waiting ? now_epoch_ms() : state.ended_ms;
+  pending_ += fmt::format("run {} {} {} {}", state.run_id, to_string(state.status),
+                          waiting ? "after" : "in", format_elapsed(ended_ms - state.started_ms));
   if (state.cause) pending_ += ": " + *state.cause;
   pending_ += fmt::format("\nlogs: {}\n", state.run_dir);
+  if (waiting) {
+    pending_ += fmt::format(
+        "flowrun: answer with 'flowrun approve {0} STEP{1} [--reject]', then 'flowrun resume "
+        "{0}{1}' (or 'flowrun approve --resume ...' for both)\n",
+        state.run_id, answer_options_);
+  }
+  flush();
+}
+
+void TerminalObserver::approval_waiting(const RunState& state, std::size_t unit,
+                                        const ApprovalRequest& request, std::int64_t deadline_ms) {
+  const std::string id = unit_label(workflow_, state, unit);
+  const Step& step = workflow_.steps[state.step_of(unit)];
+  pending_ += fmt::format("[{}] waiting for approval: {}\n", id,
+                          request.message.empty() ? "(no message)" : request.message);
+  if (deadline_ms != 0) {
+    pending_ += fmt::format("[{}] no answer by {} -> {}\n", id, format_timestamp(deadline_ms),
+                            approval_on_timeout(step));
+  }
+  std::string inputs;
+  for (const Param& input : step.extra().inputs) {
+    inputs += fmt::format(" {}-i {}={}{}", input.required ? "" : "[", input.name,
+                          to_upper(input.type), input.required ? "" : "]");
+  }
+  pending_ += fmt::format("  approve: flowrun approve {} {}{} [--comment TEXT]{}\n", state.run_id,
+                          id, answer_options_, inputs);
+  pending_ += fmt::format("  reject:  flowrun approve {} {}{} --reject [--comment TEXT]\n",
+                          state.run_id, id, answer_options_);
   flush();
 }
 

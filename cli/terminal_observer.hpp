@@ -28,6 +28,11 @@ class TerminalObserver : public RunObserver {
   void run_finished(const RunState& state) override;
   void step_output(const RunState& state, std::size_t step, std::string_view bytes) override;
   void before_wait(const RunState& state) override;
+  void approval_waiting(const RunState& state, std::size_t unit, const ApprovalRequest& request,
+                        std::int64_t deadline_ms) override;
+
+  /// Options the printed `flowrun approve` commands need (`--state-dir DIR`), or "".
+  void set_answer_options(std::string options) { answer_options_ = std::move(options); }
 
  private:
   void flush();
@@ -40,6 +45,7 @@ class TerminalObserver : public RunObserver {
   std::size_t running_ = 0;
   std::size_t done_ = 0;
   std::unordered_map<std::size_t, std::string> partial_lines_;
+  std::string answer_options_;
 };
 
 /// `12ms`, `3.4s`, `2m05s`.

@@ -122,9 +122,7 @@ Execution::Execution(const StateMachine& machine, RunState run, const ExecutionO
   context_retry_count_ = &state["RetryCount"];
 }
 
-Execution::~Execution() {
-  if (inotify_fd_ >= 0) close(inotify_fd_);
-}
+Execution::~Execution() = default;
 
 ExecutionResult Execution::run(const json& input) {
   run_.status = RunStatus::Running;
@@ -457,7 +455,8 @@ void Execution::wait_for_events() {
     timeout_ns = flush_ms * 1000000;
   }
   pollfds_.clear();
-  if (inotify_fd_ >= 0) pollfds_.push_back(pollfd{inotify_fd_, POLLIN, 0});
+  const bool watching = token_watch_.is_active();  // then its descriptor is pollfds_[0]
+  if (watching) pollfds_.push_back(pollfd{token_watch_.fd(), POLLIN, 0});
   const std::size_t builtin_fds = pollfds_.size();
   if (builtins_) {
     std::int64_t builtin_ns = add_builtin_pollfds();
@@ -466,10 +465,8 @@ void Execution::wait_for_events() {
   loop_.wait(pollfds_, timeout_ns, wake_);
   if (wake_.child_exited) reap_children();
   if (builtins_) process_builtins(builtin_fds);
-  if (!pollfds_.empty() && (pollfds_[0].revents & POLLIN)) {
-    char buffer[4096];
-    while (read(inotify_fd_, buffer, sizeof buffer) > 0) {
-    }
+  if (watching && (pollfds_[0].revents & POLLIN)) {
+    token_watch_.clear();
     read_token_answers();
   }
   for (int signal : wake_.stop_signals) {

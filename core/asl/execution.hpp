@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/asl/interpreter.hpp"
+#include "core/asl/task_tokens.hpp"
 #include "core/engine/event_loop.hpp"
 #include "core/exec/builtin_plugins.hpp"
 #include "core/exec/command.hpp"
@@ -180,7 +181,6 @@ class Execution {
   std::string make_token();
   void issue_token(std::uint32_t id);
   void release_token(Frame& frame);
-  void watch_tokens();
   void read_token_answers();
   std::int64_t task_seconds(const Frame& frame, const char* field, const char* path_field);
   EnvironmentBuilder& environment_for(const TaskAction& action);
@@ -227,7 +227,7 @@ class Execution {
   nlohmann::json* context_retry_count_ = nullptr;
   std::int64_t entered_time_ms_ = -1;  // the ms context_entered_time_ was formatted for
   bool finished_ = false;
-  int inotify_fd_ = -1;  // watches the run's tokens folder once a token was issued
+  TokenWatch token_watch_;  // watches the run's tokens folder once a token was issued
   std::unordered_map<std::string, std::uint32_t> tokens_;  // outstanding token -> frame
   std::uint64_t token_count_ = 0;
   std::mt19937_64 rng_;

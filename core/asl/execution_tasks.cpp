@@ -1,6 +1,5 @@
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -391,7 +390,10 @@ void Execution::issue_token(std::uint32_t id) {
   Frame& frame = frames_[id];
   mark_token_issued(run_.run_dir, frame.token);
   tokens_[frame.token] = id;
-  if (inotify_fd_ < 0) watch_tokens();
+  if (!token_watch_.is_active()) {
+    token_watch_.start(run_.run_dir, run_.run_id);
+    read_token_answers();  // answers written before the watch existed
+  }
 }
 
 void Execution::release_token(Frame& frame) {
@@ -399,16 +401,6 @@ void Execution::release_token(Frame& frame) {
   if (frame.token.empty()) return;
   if (tokens_.erase(frame.token)) forget_token(run_.run_dir, frame.token);
   frame.token.clear();
-}
-
-// Watches the tokens folder; answers written before the watch existed are read at once.
-void Execution::watch_tokens() {
-  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd_ < 0 ||
-      inotify_add_watch(inotify_fd_, tokens_dir(run_.run_dir).c_str(), IN_MOVED_TO) < 0) {
-    throw Error("cannot watch the task tokens of run " + run_.run_id + ": " + std::strerror(errno));
-  }
-  read_token_answers();
 }
 
 void Execution::read_token_answers() {

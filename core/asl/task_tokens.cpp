@@ -1,9 +1,12 @@
 #include "core/asl/task_tokens.hpp"
 
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -104,6 +107,30 @@ std::vector<TokenAnswer> take_token_answers(std::string_view run_dir) {
     answers.push_back(std::move(answer));
   }
   return answers;
+}
+
+TokenWatch::~TokenWatch() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void TokenWatch::start(std::string_view run_dir, std::string_view run_id) {
+  if (fd_ >= 0) return;
+  std::string dir = tokens_dir(run_dir);
+  create_private_directories(dir);
+  fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd_ < 0 || inotify_add_watch(fd_, dir.c_str(), IN_MOVED_TO) < 0) {
+    int error = errno;
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+    throw Error("cannot watch the task tokens of run " + std::string(run_id) + ": " +
+                std::strerror(error));
+  }
+}
+
+void TokenWatch::clear() {
+  char buffer[4096];
+  while (fd_ >= 0 && read(fd_, buffer, sizeof buffer) > 0) {
+  }
 }
 
 }  // namespace flowrun::asl

@@ -44,4 +44,26 @@ void write_token_answer(std::string_view run_dir, const TokenAnswer& answer);
 /// Reads and removes every answer waiting in the folder, oldest first.
 std::vector<TokenAnswer> take_token_answers(std::string_view run_dir);
 
+/// Watches a run's tokens folder with inotify, so that an event loop sleeps until an answer
+/// lands (no polling). Used by ASL callback Tasks and native approval steps alike.
+class TokenWatch {
+ public:
+  TokenWatch() = default;
+  ~TokenWatch();
+  TokenWatch(const TokenWatch&) = delete;
+  TokenWatch& operator=(const TokenWatch&) = delete;
+
+  /// Starts watching (making the folder when missing); throws flowrun::Error when it cannot.
+  /// Answers written before the watch existed are still in the folder: take them after this.
+  void start(std::string_view run_dir, std::string_view run_id);
+  bool is_active() const { return fd_ >= 0; }
+  /// The descriptor to poll for POLLIN; -1 before start.
+  int fd() const { return fd_; }
+  /// Reads the pending notifications; then take_token_answers.
+  void clear();
+
+ private:
+  int fd_ = -1;
+};
+
 }  // namespace flowrun::asl

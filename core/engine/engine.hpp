@@ -32,6 +32,9 @@ struct RunOptions {
   /// e.g. `{"/usr/bin/flowrun", "run", "--state-dir", DIR}`: a `type: workflow` step appends
   /// the file, `--json`, `--parent-run ID` and `--input PARAMS`. Empty: such steps fail.
   std::vector<std::string> subworkflow_command;
+  /// When nothing else can run and an approval waits, stop the run as `waiting` (exit 3)
+  /// rather than wait; a resume continues it once the approval is answered.
+  bool no_wait = false;
 };
 
 /// Runs the main graph of `workflow` to its end in one event loop on this thread and returns

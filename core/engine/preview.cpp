@@ -146,11 +146,16 @@ std::vector<StepPreview> preview_steps(const Workflow& workflow, const nlohmann:
       case ActionKind::Uses:
         preview.action = "uses: " + step.action.plugin;
         break;
-      case ActionKind::Type:
+      case ActionKind::Type: {
         preview.action = step.action.type == StepType::Branch
                              ? branch_action(step, previewer)
                              : "type: " + std::string(to_string(step.action.type));
+        const nlohmann::json& config = step.extra().type_config;
+        if (step.action.type == StepType::Approval && config.contains("message")) {
+          preview.action += ": " + previewer.render(config["message"].get<std::string>());
+        }
         break;
+      }
       case ActionKind::None:
         preview.action = "(no action)";
         break;

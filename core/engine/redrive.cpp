@@ -75,6 +75,8 @@ std::size_t prepare_redrive(const Workflow& workflow, RunState& state,
     StepRecord fresh;
     fresh.attempts = record.attempts;
     fresh.attempts_before = record.attempts;
+    // An approval that waited goes on waiting (or takes its answer) in the same attempt.
+    if (record.status == StepStatus::Waiting && record.attempts > 0) --fresh.attempts_before;
     record = fresh;
     state.details.erase(static_cast<std::uint32_t>(i));
     ++rerun;

@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
+#include "core/engine/approvals.hpp"
 #include "core/engine/run_state.hpp"
 
 namespace flowrun {
@@ -37,6 +39,22 @@ class RunRecorder {
   /// The event loop is about to sleep: write what is buffered, or keep it a little longer
   /// and return within how many ms the loop must call again (-1: no need).
   virtual std::int64_t flush() { return -1; }
+
+  /// An approval step waits (its record says Waiting): the request is written at once, where
+  /// `flowrun approve` finds it. nullopt when this recorder keeps no history that another
+  /// process could answer in.
+  virtual std::optional<ApprovalTicket> approval_requested(const RunState&, std::size_t /*unit*/,
+                                                           const ApprovalRequest&) {
+    return std::nullopt;
+  }
+  /// The wait ends without an answer (`proposed`: its timeout, or the run stopping); returns
+  /// the answer that stands: one recorded first, else `proposed`.
+  virtual ApprovalAnswer approval_settled(const RunState&, std::size_t /*unit*/,
+                                          const ApprovalAnswer& proposed) {
+    return proposed;
+  }
+  /// A recorded answer was applied to the step.
+  virtual void approval_applied(const RunState&, std::size_t /*unit*/) {}
 };
 
 /// Watches a run for display; every method has a do-nothing default.
@@ -57,6 +75,9 @@ class RunObserver {
   virtual void step_output(const RunState&, std::size_t /*step*/, std::string_view /*bytes*/) {}
   /// The loop is about to sleep: a good moment to flush buffered text.
   virtual void before_wait(const RunState&) {}
+  /// An approval step waits for an answer until `deadline_ms` (0: no timeout).
+  virtual void approval_waiting(const RunState&, std::size_t /*unit*/,
+                                const ApprovalRequest& /*request*/, std::int64_t /*deadline_ms*/) {}
 };
 
 /// A recorder that records nothing (tests, --dry-run).

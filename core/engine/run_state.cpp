@@ -15,10 +15,15 @@ constexpr std::pair<RunStatus, const char*> kRunStatusNames[] = {
     {RunStatus::Interrupted, "interrupted"}};
 
 constexpr std::pair<StepStatus, const char*> kStepStatusNames[] = {
-    {StepStatus::Pending, "pending"},    {StepStatus::Running, "running"},
-    {StepStatus::Retrying, "retrying"},  {StepStatus::Succeeded, "succeeded"},
-    {StepStatus::Failed, "failed"},      {StepStatus::TimedOut, "timed_out"},
-    {StepStatus::Skipped, "skipped"},    {StepStatus::UpstreamFailed, "upstream_failed"},
+    {StepStatus::Pending, "pending"},
+    {StepStatus::Running, "running"},
+    {StepStatus::Retrying, "retrying"},
+    {StepStatus::Waiting, "waiting"},
+    {StepStatus::Succeeded, "succeeded"},
+    {StepStatus::Failed, "failed"},
+    {StepStatus::TimedOut, "timed_out"},
+    {StepStatus::Skipped, "skipped"},
+    {StepStatus::UpstreamFailed, "upstream_failed"},
     {StepStatus::Cancelled, "cancelled"}};
 
 }  // namespace
@@ -53,7 +58,7 @@ std::optional<StepStatus> parse_step_status(std::string_view text) {
 
 bool is_final(StepStatus status) {
   return status != StepStatus::Pending && status != StepStatus::Running &&
-         status != StepStatus::Retrying;
+         status != StepStatus::Retrying && status != StepStatus::Waiting;
 }
 
 const StepDetails* RunState::find_details(std::size_t index) const {

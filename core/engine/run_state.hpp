@@ -18,11 +18,13 @@ enum class RunStatus { Running, Succeeded, Failed, Cancelled, TimedOut, Waiting,
 std::string_view to_string(RunStatus status);
 std::optional<RunStatus> parse_run_status(std::string_view text);
 
-/// The status of one step. Pending/Running/Retrying are transient; the others are final.
+/// The status of one step. Pending/Running/Retrying/Waiting are transient; the others are
+/// final. Waiting: an approval step waits for its answer.
 enum class StepStatus : std::uint8_t {
   Pending,
   Running,
   Retrying,
+  Waiting,
   Succeeded,
   Failed,
   TimedOut,
@@ -41,7 +43,7 @@ struct StepRecord {
   std::int32_t exit_code = -1;  ///< of the last attempt; 128+N when killed by signal N; -1 = none
   std::uint16_t attempts = 0;
   std::uint16_t attempts_before = 0;  ///< made before the last redrive; retries count after
-  std::uint8_t signal = 0;  ///< the signal that ended the last attempt, 0 = none
+  std::uint8_t signal = 0;            ///< the signal that ended the last attempt, 0 = none
   StepStatus status = StepStatus::Pending;
   bool has_log = false;    ///< the last attempt wrote a log file
   bool continued = false;  ///< failed, but continue_on_error makes it count as success

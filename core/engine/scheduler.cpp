@@ -11,6 +11,7 @@
 #include "core/engine/retry_policy.hpp"
 #include "core/load/param_values.hpp"
 #include "core/load/secrets.hpp"
+#include "core/util/text.hpp"
 
 namespace flowrun {
 namespace {
@@ -41,7 +42,8 @@ std::string unsupported_cause(const Step& step) {
   if (step.action.kind == ActionKind::Type) {
     StepType type = step.action.type;
     if (type != StepType::Noop && type != StepType::Pass && type != StepType::Fail &&
-        type != StepType::Wait && type != StepType::Branch && type != StepType::Workflow) {
+        type != StepType::Wait && type != StepType::Branch && type != StepType::Workflow &&
+        type != StepType::Approval) {
       return "'type: " + std::string(to_string(type)) +
              "' is not supported yet by this build (issue 7)";
     }
@@ -110,8 +112,12 @@ RunState Scheduler::run() {
       start_ready();
     } while (!finished_queue_.empty());
     if (finished_count_ == state_.steps.size() && slots_.empty() && hooks_.empty()) break;
+    if (should_pause()) {
+      paused_ = true;
+      break;
+    }
     // Nothing running and nothing to wait for: waiting would block forever.
-    if (slots_.empty() && retrying_.empty() && hooks_.empty() &&
+    if (slots_.empty() && retrying_.empty() && hooks_.empty() && approvals_.empty() &&
         (ready_head_ == ready_.size() || timers_.empty())) {
       strand_remaining();
       break;
@@ -332,6 +338,9 @@ void Scheduler::start_without_process(std::uint32_t step) {
   } else if (cause.empty() && definition.action.kind == ActionKind::Type &&
              definition.action.type == StepType::Wait) {
     begin_wait(step);
+  } else if (cause.empty() && definition.action.kind == ActionKind::Type &&
+             definition.action.type == StepType::Approval) {
+    begin_approval(step);
   } else if (!cause.empty()) {
     finish(step, StepStatus::Failed, std::move(cause));
   } else if (definition.action.type == StepType::Fail) {
@@ -369,6 +378,7 @@ void Scheduler::wait_for_events() {
     if (slot.stream_fd >= 0) pollfds_.push_back({slot.stream_fd, POLLIN, 0});
   }
   add_builtin_pollfds();
+  add_approval_pollfd();
   std::int64_t timeout = -1;
   if (!timers_.empty()) timeout = std::max<std::int64_t>(0, timers_.top().due_ns - monotonic_ns());
   timeout = builtin_timeout_ns(timeout);
@@ -388,6 +398,10 @@ void Scheduler::wait_for_events() {
   if (!pollfds_.empty()) read_streams(pollfds_);
   if (wake_.child_exited) reap_children();
   process_builtins();
+  if (token_pollfd_ < pollfds_.size() && (pollfds_[token_pollfd_].revents & POLLIN)) {
+    token_watch_.clear();
+    read_approval_answers();
+  }
   fire_timers();
 }
 
@@ -413,6 +427,10 @@ void Scheduler::fire_timers() {
     }
     if (timer.kind == TimerKind::HookTimeout) {
       hook_timed_out(static_cast<pid_t>(timer.attempt));
+      continue;
+    }
+    if (timer.kind == TimerKind::ApprovalTimeout) {
+      time_out_approval(timer.step);
       continue;
     }
     if (timer.kind == TimerKind::RetryDelay) {
@@ -458,6 +476,7 @@ void Scheduler::begin_stop(StopReason reason, int signal) {
     timers_.push({now + kill_grace_ns(definition), slot.step, slot.attempt, TimerKind::KillGrace});
   }
   for (auto [step, attempt] : builtin_calls) stop_builtin(step, attempt);
+  end_approvals(stop_cause());
   std::vector<std::uint32_t> waiting;
   waiting.swap(retrying_);
   for (std::uint32_t step : waiting) {
@@ -521,6 +540,19 @@ void Scheduler::finish_outputs() {
 void Scheduler::end() {
   drop_opened_logs();
   for (pid_t group : leftover_groups_) signal_group(group, SIGKILL);
+  if (paused_) {
+    // Not an end: the steps that finished stay recorded, the approvals wait in the history.
+    state_.status = RunStatus::Waiting;
+    std::vector<std::string> ids;
+    for (const auto& [unit, token] : approvals_) ids.push_back(label_of(unit));
+    std::sort(ids.begin(), ids.end());
+    state_.cause = fmt::format("waiting for the approval of step{} '{}'",
+                               ids.size() == 1 ? "" : "s", join(ids, "', '"));
+    if (options_.read_props) state_.props = hide_secrets(options_.read_props(), mask_);
+    recorder_.run_finished(state_);
+    observer_.run_finished(state_);
+    return;
+  }
   state_.ended_ms = now_epoch_ms();
   if (!handlers_released_) settle_status();
   if (options_.read_props) state_.props = hide_secrets(options_.read_props(), mask_);

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/asl/task_tokens.hpp"
+#include "core/engine/approvals.hpp"
 #include "core/engine/branching.hpp"
 #include "core/engine/dag.hpp"
 #include "core/engine/engine.hpp"
@@ -63,7 +65,8 @@ class Scheduler {
     RunTimeout,
     SensorCheck,
     Late,
-    HookTimeout  // `attempt` holds the hook's pid
+    HookTimeout,  // `attempt` holds the hook's pid
+    ApprovalTimeout
   };
   struct Timer {
     std::int64_t due_ns = 0;
@@ -183,6 +186,15 @@ class Scheduler {
   OutputsRead take_subworkflow_result(std::uint32_t step, int attempt, StepStatus& status,
                                       std::string& cause);
 
+  // approval_steps.cpp: `type: approval`
+  void begin_approval(std::uint32_t unit);
+  void add_approval_pollfd();
+  void read_approval_answers();
+  void time_out_approval(std::uint32_t unit);
+  void apply_answer(std::uint32_t unit, const ApprovalAnswer& answer);
+  void end_approvals(const std::string& cause);
+  bool should_pause() const;
+
   // attempts.cpp: processes
   void start_attempt(std::uint32_t step);
   void attempt_running(const Slot& slot);
@@ -245,7 +257,11 @@ class Scheduler {
   std::unordered_map<std::uint32_t, FanOutRun> fan_runs_;
   std::unordered_map<std::uint32_t, SensorRun> sensors_;
   std::vector<HookRun> hooks_;  // hook processes still running: the run waits for them
-  std::size_t main_count_ = 0;  // steps before the appended handlers
+  std::unordered_map<std::uint32_t, std::string> approvals_;  // waiting unit -> its token
+  asl::TokenWatch token_watch_;          // started by the first approval that waits
+  std::size_t token_pollfd_ = SIZE_MAX;  // where token_watch_ sits in pollfds_
+  bool paused_ = false;                  // --no-wait: the run stops, waiting for an approval
+  std::size_t main_count_ = 0;           // steps before the appended handlers
   std::size_t main_finished_ = 0;
   std::size_t first_handlers_left_ = 0;  // on_success/on_failure/on_cancel not yet final
   bool handlers_released_ = false;

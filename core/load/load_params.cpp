@@ -43,7 +43,7 @@ nlohmann::json typed_value(const Node& value, std::string_view type) {
   return to_json(value);
 }
 
-void read_param_type(FieldReader& r, const Node& value, Param& param) {
+void read_param_type(FieldReader& r, const Node& value, Param& param, std::string_view noun) {
   auto text = r.read_string(value, "type");
   if (!text) return;
   for (const auto& name : param_type_names()) {
@@ -53,7 +53,7 @@ void read_param_type(FieldReader& r, const Node& value, Param& param) {
     }
   }
   auto& diag = r.error("bad-param", value,
-                       fmt::format("param '{}' has unknown type '{}'", param.name, *text));
+                       fmt::format("{} '{}' has unknown type '{}'", noun, param.name, *text));
   if (auto suggestion = closest_match(*text, param_type_names())) {
     diag.note(fmt::format("did you mean '{}'?", *suggestion));
   } else {
@@ -61,21 +61,21 @@ void read_param_type(FieldReader& r, const Node& value, Param& param) {
   }
 }
 
-void check_default(FieldReader& r, const Node& value, const Param& param) {
+void check_default(FieldReader& r, const Node& value, const Param& param, std::string_view noun) {
   if (!param.enum_values.empty()) {
     nlohmann::json typed = typed_value(value, param.type);
     bool listed = false;
     for (const auto& allowed : param.enum_values) listed = listed || allowed == typed;
     if (!listed) {
       r.error("bad-param", value,
-              fmt::format("default of param '{}' is not one of its 'enum' values", param.name));
+              fmt::format("default of {} '{}' is not one of its 'enum' values", noun, param.name));
     }
   }
   if (param.pattern && param.type == "string") {
     try {
       if (!std::regex_search(value.text, std::regex(*param.pattern))) {
         r.error("bad-param", value,
-                fmt::format("default of param '{}' does not match its pattern '{}'", param.name,
+                fmt::format("default of {} '{}' does not match its pattern '{}'", noun, param.name,
                             *param.pattern));
       }
     } catch (const std::regex_error&) {
@@ -86,13 +86,14 @@ void check_default(FieldReader& r, const Node& value, const Param& param) {
     double number =
         value.kind == Node::Kind::Integer ? static_cast<double>(value.integer) : value.number;
     if ((param.minimum && number < *param.minimum) || (param.maximum && number > *param.maximum)) {
-      r.error("bad-param", value,
-              fmt::format("default of param '{}' is outside its minimum and maximum", param.name));
+      r.error(
+          "bad-param", value,
+          fmt::format("default of {} '{}' is outside its minimum and maximum", noun, param.name));
     }
   }
 }
 
-void read_enum(FieldReader& r, const Node& value, Param& param) {
+void read_enum(FieldReader& r, const Node& value, Param& param, std::string_view noun) {
   if (!value.is_sequence() || value.items.empty()) {
     r.wrong_type(value, "enum", "a non-empty list of allowed values");
     return;
@@ -100,20 +101,20 @@ void read_enum(FieldReader& r, const Node& value, Param& param) {
   for (const auto& item : value.items) {
     if (!matches_type(item, param.type)) {
       r.error("bad-param", item,
-              fmt::format("'enum' values of param '{}' must be {} (its type), not {}", param.name,
-                          type_phrase(param.type), describe_kind(item.kind)));
+              fmt::format("'enum' values of {} '{}' must be {} (its type), not {}", noun,
+                          param.name, type_phrase(param.type), describe_kind(item.kind)));
       continue;
     }
     param.enum_values.push_back(typed_value(item, param.type));
   }
 }
 
-void read_pattern(FieldReader& r, const Node& value, Param& param) {
+void read_pattern(FieldReader& r, const Node& value, Param& param, std::string_view noun) {
   auto text = r.read_string(value, "pattern");
   if (!text) return;
   if (param.type != "string") {
     r.error("bad-param", value,
-            fmt::format("'pattern' only applies to string params; '{}' is {}", param.name,
+            fmt::format("'pattern' only applies to string {}s; '{}' is {}", noun, param.name,
                         type_phrase(param.type)));
     return;
   }
@@ -121,12 +122,13 @@ void read_pattern(FieldReader& r, const Node& value, Param& param) {
     std::regex compiled(*text);
     param.pattern = *text;
   } catch (const std::regex_error&) {
-    r.error("bad-param", value,
-            fmt::format("'pattern' of param '{}' is not a valid regular expression", param.name));
+    r.error(
+        "bad-param", value,
+        fmt::format("'pattern' of {} '{}' is not a valid regular expression", noun, param.name));
   }
 }
 
-void read_bounds(FieldReader& r, const Node& mapping, Param& param) {
+void read_bounds(FieldReader& r, const Node& mapping, Param& param, std::string_view noun) {
   for (const char* key : {"minimum", "maximum"}) {
     const Node* value = mapping.find(key);
     if (!value) continue;
@@ -134,7 +136,7 @@ void read_bounds(FieldReader& r, const Node& mapping, Param& param) {
     if (!number) continue;
     if (param.type != "integer" && param.type != "number") {
       r.error("bad-param", *value,
-              fmt::format("'{}' only applies to integer and number params; '{}' is {}", key,
+              fmt::format("'{}' only applies to integer and number {}s; '{}' is {}", key, noun,
                           param.name, type_phrase(param.type)));
       continue;
     }
@@ -142,13 +144,16 @@ void read_bounds(FieldReader& r, const Node& mapping, Param& param) {
   }
   if (param.minimum && param.maximum && *param.minimum > *param.maximum) {
     r.error("bad-param", *mapping.find("maximum"),
-            fmt::format("param '{}' has a maximum below its minimum", param.name));
+            fmt::format("{} '{}' has a maximum below its minimum", noun, param.name));
   }
 }
 
-void read_param_declaration(FieldReader& r, const Node& mapping, Param& param) {
-  r.check_keys(mapping, param_keys(), fmt::format("in param '{}'", param.name));
-  if (const Node* type = mapping.find("type")) read_param_type(r, *type, param);
+void read_param_declaration(FieldReader& r, const Node& mapping, Param& param,
+                            const FieldSyntax& syntax) {
+  const std::string_view noun = syntax.noun;
+  r.check_keys(mapping, syntax.keys ? *syntax.keys : param_keys(),
+               fmt::format("in {} '{}'", noun, param.name));
+  if (const Node* type = mapping.find("type")) read_param_type(r, *type, param, noun);
   if (const Node* required = mapping.find("required")) {
     param.required = r.read_bool(*required, "required").value_or(false);
   }
@@ -158,27 +163,28 @@ void read_param_declaration(FieldReader& r, const Node& mapping, Param& param) {
   if (const Node* description = mapping.find("description")) {
     param.description = r.read_string(*description, "description").value_or("");
   }
-  if (const Node* values = mapping.find("enum")) read_enum(r, *values, param);
-  if (const Node* pattern = mapping.find("pattern")) read_pattern(r, *pattern, param);
-  read_bounds(r, mapping, param);
+  if (const Node* values = mapping.find("enum")) read_enum(r, *values, param, noun);
+  if (const Node* pattern = mapping.find("pattern")) read_pattern(r, *pattern, param, noun);
+  read_bounds(r, mapping, param, noun);
   const Node* value = mapping.find("default");
   if (!value || value->is_null()) return;
   if (!matches_type(*value, param.type)) {
     r.error("bad-param", *value,
-            fmt::format("default of param '{}' must be {} (its type), not {}", param.name,
+            fmt::format("default of {} '{}' must be {} (its type), not {}", noun, param.name,
                         type_phrase(param.type), describe_kind(value->kind)));
     return;
   }
   param.default_value = typed_value(*value, param.type);
-  check_default(r, *value, param);
+  check_default(r, *value, param, noun);
 }
 
 }  // namespace
 
-std::vector<Param> load_params(FieldReader& r, const Node& node) {
+std::vector<Param> load_params(FieldReader& r, const Node& node, const FieldSyntax& syntax) {
   std::vector<Param> params;
   if (!node.is_mapping()) {
-    r.wrong_type(node, "params", "a mapping of parameter names to defaults or declarations");
+    r.wrong_type(node, std::string(syntax.block),
+                 fmt::format("a mapping of {} names to defaults or declarations", syntax.noun));
     return params;
   }
   for (const auto& entry : node.entries) {
@@ -187,17 +193,17 @@ std::vector<Param> load_params(FieldReader& r, const Node& node) {
     param.pos = entry.key.pos;
     if (!is_param_name(param.name)) {
       r.error("bad-param", entry.key,
-              fmt::format("param name '{}' is not valid: use letters, digits, '_' and '-', "
+              fmt::format("{} name '{}' is not valid: use letters, digits, '_' and '-', "
                           "starting with a letter or '_'",
-                          param.name));
+                          syntax.noun, param.name));
     }
     const Node& value = entry.value;
     if (value.is_mapping()) {
-      read_param_declaration(r, value, param);
+      read_param_declaration(r, value, param, syntax);
     } else if (value.is_scalar()) {
       if (!value.is_null()) param.default_value = value.text;
     } else {
-      r.wrong_type(value, "params." + param.name,
+      r.wrong_type(value, std::string(syntax.block) + "." + param.name,
                    "a default value or a mapping with 'type' and 'default'");
     }
     params.push_back(std::move(param));

@@ -121,10 +121,20 @@ void read_type_value(FieldReader& r, const Node::Entry& entry, Step& step) {
   if (key == "message" || key == "until" || key == "workflow" || key == "error" || key == "cause") {
     if (auto text = r.read_string(value, key)) config[key] = *text;
   } else if (key == "inputs") {
-    if (value.is_mapping()) {
-      config[key] = to_json(value);
-    } else {
-      r.wrong_type(value, key, "a mapping of field names to their types");
+    // Declared like params (type, required, default, enum ...), never secret: an answer is
+    // recorded and shown as it is given.
+    static const std::vector<std::string> keys = {"type", "default", "required", "description",
+                                                  "enum", "pattern", "minimum",  "maximum"};
+    std::vector<Param>& inputs = step.edit_extra().inputs;
+    inputs = load_params(r, value, {"input", "inputs", &keys});
+    for (const Param& input : inputs) {
+      if (!is_approval_output_name(input.name)) continue;
+      r.error("bad-param", value.find_entry(input.name)->key,
+              fmt::format("input '{}' would hide the answer's own output '{}'", input.name,
+                          input.name))
+          .note(
+              "an approval's outputs are approved, approver, comment, answered_at and "
+              "timed_out, then its inputs");
     }
   } else if (key == "on_timeout") {
     if (auto choice = r.read_choice(value, key, {"approve", "reject", "fail"})) {

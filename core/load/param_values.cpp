@@ -82,21 +82,21 @@ std::optional<nlohmann::json> from_data(const nlohmann::json& value, std::string
 }
 
 void check_rules(const Param& param, const nlohmann::json& value, const std::string& origin,
-                 std::vector<std::string>& errors) {
+                 std::string_view noun, std::vector<std::string>& errors) {
   if (!param.enum_values.empty()) {
     bool listed = false;
     for (const auto& allowed : param.enum_values) listed = listed || allowed == value;
     if (!listed) {
       std::vector<std::string> names;
       for (const auto& allowed : param.enum_values) names.push_back(shown(allowed));
-      errors.push_back(fmt::format("param '{}' ({}): {} is not one of {}", param.name, origin,
+      errors.push_back(fmt::format("{} '{}' ({}): {} is not one of {}", noun, param.name, origin,
                                    shown(value), join(names, ", ")));
     }
   }
   if (param.pattern && value.is_string()) {
     try {
       if (!std::regex_search(value.get<std::string>(), std::regex(*param.pattern))) {
-        errors.push_back(fmt::format("param '{}' ({}): {} does not match the pattern '{}'",
+        errors.push_back(fmt::format("{} '{}' ({}): {} does not match the pattern '{}'", noun,
                                      param.name, origin, shown(value), *param.pattern));
       }
     } catch (const std::regex_error&) {
@@ -106,11 +106,11 @@ void check_rules(const Param& param, const nlohmann::json& value, const std::str
   if (value.is_number()) {
     double number = value.get<double>();
     if (param.minimum && number < *param.minimum) {
-      errors.push_back(fmt::format("param '{}' ({}): {} is below the minimum {}", param.name,
+      errors.push_back(fmt::format("{} '{}' ({}): {} is below the minimum {}", noun, param.name,
                                    origin, shown(value), *param.minimum));
     }
     if (param.maximum && number > *param.maximum) {
-      errors.push_back(fmt::format("param '{}' ({}): {} is above the maximum {}", param.name,
+      errors.push_back(fmt::format("{} '{}' ({}): {} is above the maximum {}", noun, param.name,
                                    origin, shown(value), *param.maximum));
     }
   }
@@ -119,7 +119,8 @@ void check_rules(const Param& param, const nlohmann::json& value, const std::str
 }  // namespace
 
 ResolvedParams resolve_params(const std::vector<Param>& declared,
-                              const std::vector<ParamInput>& given) {
+                              const std::vector<ParamInput>& given, const ValueSyntax& syntax) {
+  const std::string_view noun = syntax.noun;
   ResolvedParams resolved;
   std::vector<std::string> names;
   for (const Param& param : declared) {
@@ -132,10 +133,10 @@ ResolvedParams resolve_params(const std::vector<Param>& declared,
       if (candidate.name == input.name) param = &candidate;
     }
     if (!param) {
-      std::string message =
-          fmt::format("unknown param '{}' ({}): the workflow declares ", input.name, input.origin);
+      std::string message = fmt::format("unknown {} '{}' ({}): {} declares ", noun, input.name,
+                                        input.origin, syntax.owner);
       if (names.empty()) {
-        message += "no params";
+        message += fmt::format("no {}s", noun);
       } else if (auto match = closest_match(input.name, names)) {
         message += fmt::format("'{}'; did you mean '{}'?", join(names, "', '"), *match);
       } else {
@@ -148,22 +149,28 @@ ResolvedParams resolve_params(const std::vector<Param>& declared,
         input.is_text ? from_text(input.value.get<std::string>(), param->type)
                       : from_data(input.value, param->type);
     if (!typed) {
-      resolved.errors.push_back(fmt::format("param '{}' ({}): {} is not {} (its type)", param->name,
-                                            input.origin, shown(input.value),
+      resolved.errors.push_back(fmt::format("{} '{}' ({}): {} is not {} (its type)", noun,
+                                            param->name, input.origin, shown(input.value),
                                             type_phrase(param->type)));
       continue;
     }
-    check_rules(*param, *typed, input.origin, resolved.errors);
+    check_rules(*param, *typed, input.origin, noun, resolved.errors);
     resolved.values[param->name] = std::move(*typed);
   }
   for (const Param& param : declared) {
     if (param.required && !resolved.values.contains(param.name)) {
       resolved.errors.push_back(
-          fmt::format("param '{}' is required and has no default: give it with -p {}=VALUE",
-                      param.name, param.name));
+          fmt::format("{} '{}' is required and has no default: give it with {} {}=VALUE", noun,
+                      param.name, syntax.flag, param.name));
     }
   }
   return resolved;
+}
+
+std::optional<ParamInput> text_input(const std::string& entry, const std::string& origin) {
+  std::size_t equals = entry.find('=');
+  if (equals == std::string::npos || equals == 0) return std::nullopt;
+  return ParamInput{entry.substr(0, equals), entry.substr(equals + 1), true, origin};
 }
 
 std::vector<ParamInput> object_inputs(const nlohmann::json& value, const std::string& origin,

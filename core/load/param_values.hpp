@@ -1,7 +1,9 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/model/workflow.hpp"
@@ -23,11 +25,22 @@ struct ResolvedParams {
   std::vector<std::string> errors;
 };
 
+/// How the values are named in messages: a run's params, or the inputs of an approval.
+struct ValueSyntax {
+  std::string_view noun = "param";
+  std::string_view owner = "the workflow";  ///< who declares them
+  std::string_view flag = "-p";             ///< how one is given on the command line
+};
+
 /// Checks `given` (later entries win) against the declarations: unknown names, types (a
 /// `-p` text is converted: `-p retries=3` gives the integer 3), enum, pattern, minimum,
 /// maximum and required params without a value.
 ResolvedParams resolve_params(const std::vector<Param>& declared,
-                              const std::vector<ParamInput>& given);
+                              const std::vector<ParamInput>& given, const ValueSyntax& syntax = {});
+
+/// `NAME=VALUE` as given after `-p` (or an approval's `-i`), typed later by the declaration;
+/// nullopt when there is no `=` or no name before it.
+std::optional<ParamInput> text_input(const std::string& entry, const std::string& origin);
 
 /// The entries of a JSON object as inputs (for --params-file and --input); an error
 /// message when `value` is not an object.

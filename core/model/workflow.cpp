@@ -117,4 +117,9 @@ std::vector<std::string> shell_argv(const std::string& shell) {
   return argv;
 }
 
+bool is_approval_output_name(std::string_view name) {
+  return name == "approved" || name == "approver" || name == "comment" || name == "answered_at" ||
+         name == "timed_out";
+}
+
 }  // namespace flowrun

@@ -35,6 +35,10 @@ std::string_view to_string(StepType type);
 std::optional<StepType> parse_step_type(std::string_view text);
 const std::vector<std::string>& step_type_names();
 
+/// The outputs of every answered approval step (approved, approver, comment, answered_at,
+/// timed_out); its inputs may not take these names.
+bool is_approval_output_name(std::string_view name);
+
 /// An environment variable as written: the value may hold `${{ }}` expressions.
 struct EnvVar {
   std::string name;
@@ -85,6 +89,20 @@ struct Repeat {
   SourcePos pos;
 };
 
+struct Param {
+  std::string name;
+  std::string type = "string";  ///< string|integer|number|boolean|array|object
+  std::optional<nlohmann::json> default_value;
+  bool required = false;
+  std::string description;
+  std::vector<nlohmann::json> enum_values;
+  std::optional<std::string> pattern;
+  std::optional<double> minimum;
+  std::optional<double> maximum;
+  bool secret = false;
+  SourcePos pos;
+};
+
 /// How a step's outputs are taken: `key=value` lines from $FLOWRUN_OUTPUT, or stdout as JSON.
 enum class OutputsMode : std::uint8_t { File, Json };
 
@@ -114,6 +132,8 @@ struct StepExtras {
   /// inputs, duration, for, error, cause, ...), as data; strings may hold expressions.
   nlohmann::json with = nlohmann::json::object();
   nlohmann::json type_config = nlohmann::json::object();
+  /// `type: approval`: the fields the answer may carry, declared like params.
+  std::vector<Param> inputs;
   /// Step-level hooks: commands run when the step fails or is retried.
   std::optional<std::string> on_failure_hook;
   std::optional<std::string> on_retry_hook;
@@ -140,20 +160,6 @@ struct Step {
 
  private:
   Boxed<StepExtras> extras_;
-};
-
-struct Param {
-  std::string name;
-  std::string type = "string";  ///< string|integer|number|boolean|array|object
-  std::optional<nlohmann::json> default_value;
-  bool required = false;
-  std::string description;
-  std::vector<nlohmann::json> enum_values;
-  std::optional<std::string> pattern;
-  std::optional<double> minimum;
-  std::optional<double> maximum;
-  bool secret = false;
-  SourcePos pos;
 };
 
 struct Secret {

@@ -102,8 +102,8 @@ std::unique_ptr<Database> open_database(const std::string& path) {
 }  // namespace
 
 RunStatus effective_status(const RunRow& run) {
-  if ((run.status == RunStatus::Running || run.status == RunStatus::Waiting) &&
-      !is_alive(run.owner)) {
+  // A waiting run was stopped on purpose by its flowrun (--no-wait): no owner is expected.
+  if (run.status == RunStatus::Running && !is_alive(run.owner)) {
     return RunStatus::Interrupted;
   }
   return run.status;
@@ -316,12 +316,19 @@ std::vector<EventRow> RunStore::events_of(std::int64_t run_key) {
   return events;
 }
 
-void RunStore::append_event(std::int64_t run_key, std::string_view type, std::string_view detail) {
+void RunStore::append_event(std::int64_t run_key, std::string_view type, std::string_view detail,
+                            std::string_view step_id) {
   Transaction transaction(*db_);
   Statement insert(*db_,
-                   "INSERT INTO events (run, seq, at_ms, type, detail) VALUES (?1, "
-                   "(SELECT coalesce(max(seq), 0) + 1 FROM events WHERE run = ?1), ?2, ?3, ?4)");
+                   "INSERT INTO events (run, seq, at_ms, type, detail, step_id) VALUES (?1, "
+                   "(SELECT coalesce(max(seq), 0) + 1 FROM events WHERE run = ?1), ?2, ?3, ?4, "
+                   "?5)");
   insert.bind(1, run_key).bind(2, now_epoch_ms()).bind(3, type).bind(4, detail);
+  if (step_id.empty()) {
+    insert.bind_null(5);
+  } else {
+    insert.bind(5, step_id);
+  }
   insert.run();
   transaction.commit();
 }
@@ -334,6 +341,16 @@ void RunStore::record_cancel(const RunRow& run, std::string_view cause) {
                      "status = 'running'");
   attempts.bind(1, run.key).bind(2, now);
   attempts.run();
+  // Approval steps of a run that stopped to wait for them (--no-wait).
+  Statement waiting(*db_,
+                    "UPDATE steps SET status = 'cancelled', ended_ms = ?2, cause = ?3 WHERE run "
+                    "= ?1 AND status = 'waiting'");
+  waiting.bind(1, run.key).bind(2, now).bind(3, cause);
+  waiting.run();
+  Statement approvals(*db_,
+                      "UPDATE approvals SET state = 'closed' WHERE run = ?1 AND state = 'waiting'");
+  approvals.bind(1, run.key);
+  approvals.run();
   Statement update(*db_,
                    "UPDATE runs SET status = 'cancelled', ended_ms = ?2, error = 'Cancelled', "
                    "cause = ?3 WHERE key = ?1");
@@ -350,7 +367,7 @@ void RunStore::record_cancel(const RunRow& run, std::string_view cause) {
 
 void RunStore::delete_runs(const std::vector<std::int64_t>& keys) {
   Transaction transaction(*db_);
-  for (const char* table : {"events", "attempts", "steps", "props"}) {
+  for (const char* table : {"events", "attempts", "steps", "props", "approvals"}) {
     Statement remove(*db_, fmt::format("DELETE FROM {} WHERE run = ?1", table));
     for (std::int64_t key : keys) {
       remove.bind(1, key);

@@ -86,7 +86,8 @@ struct RunFilter {
   int limit = 20;  ///< 0 = all
 };
 
-/// The status to show: a `running` or `waiting` run whose owner is gone is `interrupted`.
+/// The status to show: a `running` run whose owner is gone is `interrupted`. A `waiting`
+/// run (stopped for an approval by --no-wait) stays `waiting`.
 RunStatus effective_status(const RunRow& run);
 
 /// A 64-bit FNV-1a hash of `text` as 16 hex digits (the definition hash).
@@ -124,8 +125,10 @@ class RunStore {
   std::vector<AttemptRow> attempts_of(std::int64_t run_key);
   std::vector<EventRow> events_of(std::int64_t run_key);
 
-  /// Appends an event in its own transaction (for commands other than the run's owner).
-  void append_event(std::int64_t run_key, std::string_view type, std::string_view detail);
+  /// Appends an event in its own transaction (for commands other than the run's owner),
+  /// about step `step_id` when not empty.
+  void append_event(std::int64_t run_key, std::string_view type, std::string_view detail,
+                    std::string_view step_id = {});
   /// Marks an ownerless run cancelled (its unfinished attempts too).
   void record_cancel(const RunRow& run, std::string_view cause);
   /// Deletes the rows of these runs (their folders are the caller's).

@@ -96,6 +96,20 @@ CREATE TABLE props (
   PRIMARY KEY (run, key)
 ) WITHOUT ROWID;
 )sql",
+    // 4: approval steps: asked by the run's owner, answered by `flowrun approve`. state is
+    // waiting, answered (not yet applied to the step) or closed; answer is JSON.
+    R"sql(
+CREATE TABLE approvals (
+  run INTEGER NOT NULL,
+  step_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  requested_ms INTEGER NOT NULL,
+  deadline_ms INTEGER NOT NULL DEFAULT 0,
+  message TEXT,
+  answer TEXT,
+  PRIMARY KEY (run, step_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 void check_not_newer(const Database& db, std::int64_t version) {

@@ -10,6 +10,7 @@
 #include "core/engine/fan_out.hpp"
 #include "core/engine/handlers.hpp"
 #include "core/report/run_summary.hpp"
+#include "core/store/approval_store.hpp"
 #include "core/store/run_props.hpp"
 
 namespace flowrun {
@@ -51,9 +52,12 @@ SqliteRecorder::SqliteRecorder(Database& db, std::int64_t run_key, const Workflo
       folder_(folder),
       summary_(workflow, folder),
       redrive_(redrive),
+      // seq is taken inside the write transaction: other commands (approve, task-success,
+      // cancel) append events to a run while it runs.
       insert_event_(db,
                     "INSERT INTO events (run, seq, at_ms, type, step_id, attempt, detail) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                    "VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE run = ?1), "
+                    "?2, ?3, ?4, ?5, ?6)"),
       insert_attempt_(db,
                       "INSERT OR REPLACE INTO attempts (run, idx, attempt, step_id, status, "
                       "started_ms, pgid, log_path, item_index) VALUES (?1, ?2, ?3, ?4, "
@@ -69,9 +73,6 @@ SqliteRecorder::SqliteRecorder(Database& db, std::int64_t run_key, const Workflo
   // The recorder appends rows at the end of a few b-trees: a small page cache is enough, and
   // SQLite's default (2 MB) would be most of flowrun's memory for a long run.
   db.execute("PRAGMA cache_size = -256");
-  Statement last(db, "SELECT coalesce(max(seq), 0) FROM events WHERE run = ?1");
-  last.bind(1, run_key);
-  if (last.step()) next_seq_ = last.column_int(0) + 1;
   pending_.reserve(1024);
 }
 
@@ -191,10 +192,10 @@ std::int64_t SqliteRecorder::flush() {
 
 void SqliteRecorder::event(std::string_view type, const std::string* step_id, int attempt,
                            std::string detail) {
-  queue(insert_event_, {run_key_, next_seq_++, now_epoch_ms(), std::string(type),
-                        step_id ? Value(*step_id) : Value(nullptr),
-                        attempt > 0 ? Value(std::int64_t{attempt}) : Value(nullptr),
-                        detail.empty() ? Value(nullptr) : Value(std::move(detail))});
+  queue(insert_event_,
+        {run_key_, now_epoch_ms(), std::string(type), step_id ? Value(*step_id) : Value(nullptr),
+         attempt > 0 ? Value(std::int64_t{attempt}) : Value(nullptr),
+         detail.empty() ? Value(nullptr) : Value(std::move(detail))});
 }
 
 void SqliteRecorder::run_started(const RunState& state) {
@@ -308,9 +309,33 @@ void SqliteRecorder::run_finished(const RunState& state) {
                  failed_step.empty() ? Value(nullptr) : Value(failed_step)});
   std::string detail(to_string(state.status));
   if (state.cause) detail += ": " + *state.cause;
-  event("RunFinished", nullptr, 0, std::move(detail));
+  // A run that stops for an approval (--no-wait) has not finished: a resume continues it.
+  event(state.status == RunStatus::Waiting ? "RunWaiting" : "RunFinished", nullptr, 0,
+        std::move(detail));
   commit();
   summary_.run_finished(state);
+}
+
+// The approval calls write at once, on this thread: another process reads them next.
+std::optional<ApprovalTicket> SqliteRecorder::approval_requested(const RunState& state,
+                                                                 std::size_t unit,
+                                                                 const ApprovalRequest& request) {
+  const std::string id = unit_label(workflow_, state, unit);
+  queue_step(state, unit);  // `status` shows it waiting
+  event("ApprovalRequested", &id, 0, request.message);
+  commit();
+  return request_approval(db_, run_key_, id, request);
+}
+
+ApprovalAnswer SqliteRecorder::approval_settled(const RunState& state, std::size_t unit,
+                                                const ApprovalAnswer& proposed) {
+  commit();
+  return settle_approval(db_, run_key_, unit_label(workflow_, state, unit), proposed);
+}
+
+void SqliteRecorder::approval_applied(const RunState& state, std::size_t unit) {
+  commit();
+  close_approval(db_, run_key_, unit_label(workflow_, state, unit));
 }
 
 }  // namespace flowrun

@@ -40,6 +40,11 @@ class SqliteRecorder : public RunRecorder {
   void step_note(const RunState& state, std::size_t unit, std::string_view type,
                  const std::string& detail) override;
   std::int64_t flush() override;
+  std::optional<ApprovalTicket> approval_requested(const RunState& state, std::size_t unit,
+                                                   const ApprovalRequest& request) override;
+  ApprovalAnswer approval_settled(const RunState& state, std::size_t unit,
+                                  const ApprovalAnswer& proposed) override;
+  void approval_applied(const RunState& state, std::size_t unit) override;
 
   /// The run's properties (`flowrun props`), read on the calling thread once the writer is
   /// idle: the writer shares the connection, which must never be used by two threads at once.
@@ -75,7 +80,6 @@ class SqliteRecorder : public RunRecorder {
   const RunFolder& folder_;
   FileRecorder summary_;
   bool redrive_;
-  std::int64_t next_seq_ = 1;
   std::string path_;  // reused buffer
   std::vector<Write> pending_;
   std::int64_t last_commit_ns_ = 0;

@@ -107,6 +107,9 @@ class ExpressionChecker {
       check(until);
     }
     check_json_strings(extra.with, site("", step.pos));
+    if (auto message = extra.type_config.find("message"); message != extra.type_config.end()) {
+      check_json_strings(*message, site("", step.pos));  // an approval's message
+    }
     for (const BranchRule& rule : branch_rules(step)) {
       if (rule.condition) check(site(*rule.condition, rule.condition_pos, true));
     }

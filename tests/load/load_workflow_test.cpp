@@ -596,3 +596,29 @@ TEST_CASE("the key lists name every key of the contract") {
   CHECK(step_type_keys(StepType::Wait).size() == 6);
   CHECK(has(retry_keys(), "on_exit_codes"));
 }
+
+TEST_CASE("an approval's inputs are declared like params and may not take its outputs' names") {
+  auto loaded = load(R"(steps:
+  - id: gate
+    type: approval
+    inputs:
+      ticket: {type: string, required: true, description: the change}
+      replicas: {type: integr, default: 2}
+      region: {enum: [eu, us], default: eu, secret: true}
+      comment: {type: string}
+)");
+  const auto& items = loaded.diagnostics.items();
+  REQUIRE(items.size() == 3);
+  CHECK(items[0].message == "input 'replicas' has unknown type 'integr'");
+  CHECK(first_note(items[0]) == "did you mean 'integer'?");
+  CHECK(items[1].message == "unknown key 'secret' in input 'region'");
+  CHECK(items[2].message == "input 'comment' would hide the answer's own output 'comment'");
+  CHECK(items[2].pos == SourcePos{8, 7});
+  const Step& gate = loaded.workflow->steps[0];
+  const std::vector<Param>& inputs = gate.extra().inputs;
+  REQUIRE(inputs.size() == 4);
+  CHECK(inputs[0].name == "ticket");
+  CHECK(inputs[0].required);
+  CHECK(inputs[2].enum_values == std::vector<nlohmann::json>{"eu", "us"});
+  CHECK(inputs[2].default_value == nlohmann::json("eu"));
+}

@@ -167,7 +167,7 @@ TEST_CASE("a history of schema version 2 gains run properties and keeps its runs
     CHECK(db.query_int("PRAGMA user_version") == 2);
   }
   auto store = RunStore::open(state.string());
-  CHECK(store->db().query_int("PRAGMA user_version") == 3);
+  CHECK(store->db().query_int("PRAGMA user_version") == kSchemaVersion);
   std::optional<RunRow> run = store->find_run("20260101-000000-abcdef");
   REQUIRE(run);
   RunProps props(store->db(), run->key);
