@@ -15,14 +15,6 @@
 namespace flowrun {
 namespace {
 
-void append_to_log(const std::string& path, const std::string& text) {
-  int fd = open_append(path.c_str());
-  if (fd < 0) return;
-  std::string line = "flowrun: " + text + "\n";
-  [[maybe_unused]] ssize_t ignored = write(fd, line.data(), line.size());
-  close(fd);
-}
-
 std::int64_t elapsed_ms(std::int64_t started_ns) { return (monotonic_ns() - started_ns) / 1000000; }
 
 // A descriptor closed when it goes out of scope, unless released.
@@ -172,7 +164,7 @@ void Scheduler::attempt_running(const Slot& slot) {
 
 // A spawn that failed is a failed attempt with the shell's "cannot execute" code, 127.
 void Scheduler::fail_to_start(std::uint32_t step, const std::string& cause) {
-  append_to_log(log_path_, mask_.empty() ? cause : hide_secrets(cause, mask_));
+  append_log_line(log_path_, mask_.empty() ? cause : hide_secrets(cause, mask_));
   StepRecord& record = state_.record_of(step);
   record.exit_code = 127;
   record.signal = 0;
@@ -249,7 +241,7 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
         status = StepStatus::Failed;
         cause = result.cause;
         retry_after_ms = std::max<std::int64_t>(0, result.retry_after_ms);
-        append_to_log(log_path_, cause);
+        append_log_line(log_path_, cause);
       }
     }
   } else if (definition_of(step).action.kind == ActionKind::Type) {
@@ -260,7 +252,7 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
   if (!outputs.error.empty() && status == StepStatus::Succeeded) {
     status = StepStatus::Failed;
     cause = "outputs: " + outputs.error;
-    append_to_log(log_path_, cause);
+    append_log_line(log_path_, cause);
   }
   if (!mask_.empty()) {
     // What a step outputs is stored and passed on with its secrets hidden.

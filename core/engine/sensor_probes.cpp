@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "core/engine/scheduler.hpp"
-#include "core/exec/http_plugin.hpp"
+#include "core/exec/output_file.hpp"
 
 namespace flowrun {
 namespace {

@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "core/engine/scheduler.hpp"
-#include "core/exec/http_plugin.hpp"
+#include "core/exec/output_file.hpp"
 #include "core/load/param_values.hpp"
 
 namespace flowrun {

@@ -12,7 +12,7 @@
 #include <filesystem>
 
 #include "core/engine/scheduler.hpp"
-#include "core/exec/http_plugin.hpp"
+#include "core/exec/output_file.hpp"
 
 namespace flowrun {
 namespace {

@@ -136,14 +136,6 @@ std::string excerpt(const std::string& text, std::size_t limit = 200) {
 
 }  // namespace
 
-void append_log_line(const std::string& path, const std::string& text) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return;
-  std::string line = "flowrun: " + text + "\n";
-  [[maybe_unused]] ssize_t ignored = write(fd, line.data(), line.size());
-  close(fd);
-}
-
 std::pair<std::string, std::string> proxy_for(const std::string& url,
                                               const std::vector<std::string>& environment) {
   auto first = [&](std::initializer_list<const char*> names) {

@@ -40,7 +40,4 @@ std::pair<std::string, std::string> proxy_for(const std::string& url,
 /// The JSON Schema of the `http` plugin's `with`.
 nlohmann::json http_plugin_schema();
 
-/// Appends one line, `flowrun: <text>`, to a log file (built-ins report what they did).
-void append_log_line(const std::string& path, const std::string& text);
-
 }  // namespace flowrun

@@ -134,4 +134,12 @@ OutputsRead parse_json_outputs(std::string_view text, std::size_t limit) {
   return read;
 }
 
+void append_log_line(const std::string& path, const std::string& text) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  std::string line = "flowrun: " + text + "\n";
+  [[maybe_unused]] ssize_t ignored = write(fd, line.data(), line.size());
+  close(fd);
+}
+
 }  // namespace flowrun

@@ -44,4 +44,9 @@ OutputsRead parse_json_outputs(std::string_view text, std::size_t limit = kMaxOu
 /// The whole content of a file, at most `limit` + 1 bytes; "" when it cannot be read.
 std::string read_file_prefix(const char* path, std::size_t limit);
 
+/// Appends `flowrun: <text>` as one line to the log at `path` (created 0600): what flowrun
+/// itself says in a step's log (a cause, a check, a hook). Failures are ignored: the log is
+/// a record, never a reason to stop.
+void append_log_line(const std::string& path, const std::string& text);
+
 }  // namespace flowrun
