@@ -7,16 +7,6 @@ namespace {
 
 constexpr std::size_t kFlushAt = 64 * 1024;
 
-void append_time(std::string& out, std::int64_t epoch_ms) {
-  if (epoch_ms == 0) {
-    out += "null";
-    return;
-  }
-  out += '"';
-  out += format_timestamp(epoch_ms);
-  out += '"';
-}
-
 void append_text_or_null(std::string& out, const std::string& text) {
   if (text.empty()) {
     out += "null";
@@ -49,34 +39,13 @@ void append_state(std::string& out, const asl::StateRun& run) {
   out += '}';
 }
 
-void append_optional(std::string& out, const std::optional<std::string>& value) {
-  if (value) {
-    append_json_string(out, *value);
-  } else {
-    out += "null";
-  }
-}
-
 }  // namespace
 
 void write_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states,
                        const TextSink& sink) {
   std::string out;
   out.reserve(kFlushAt + 4096);
-  out += "{\"run_id\": ";
-  append_json_string(out, state.run_id);
-  out += ", \"workflow\": ";
-  append_json_string(out, state.workflow);
-  out += ", \"file\": ";
-  append_json_string(out, state.file);
-  fmt::format_to(
-      std::back_inserter(out),
-      ", \"kind\": \"asl\", \"status\": \"{}\", \"started_at\": ", to_string(state.status));
-  append_time(out, state.started_ms);
-  out += ", \"ended_at\": ";
-  append_time(out, state.ended_ms);
-  out += ", \"duration_ms\": ";
-  out += state.ended_ms ? std::to_string(state.ended_ms - state.started_ms) : "null";
+  append_run_head(out, state, "asl");
   out += ", \"params\": ";
   out += state.params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out += ", \"output\": ";

@@ -12,24 +12,6 @@ namespace {
 
 constexpr std::size_t kFlushAt = 64 * 1024;
 
-void append_optional(std::string& out, const std::optional<std::string>& value) {
-  if (value) {
-    append_json_string(out, *value);
-  } else {
-    out += "null";
-  }
-}
-
-void append_time(std::string& out, std::int64_t epoch_ms) {
-  if (epoch_ms == 0) {
-    out += "null";
-  } else {
-    out += '"';
-    out += format_timestamp(epoch_ms);
-    out += '"';
-  }
-}
-
 void append_outputs(std::string& out, const StepDetails* details,
                     const std::vector<std::string>& secrets) {
   out += '{';
@@ -130,6 +112,41 @@ void append_step(std::string& out, const Workflow& workflow, const RunState& sta
 
 }  // namespace
 
+void append_optional(std::string& out, const std::optional<std::string>& value) {
+  if (value) {
+    append_json_string(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+void append_time(std::string& out, std::int64_t epoch_ms) {
+  if (epoch_ms == 0) {
+    out += "null";
+  } else {
+    out += '"';
+    out += format_timestamp(epoch_ms);
+    out += '"';
+  }
+}
+
+void append_run_head(std::string& out, const RunState& state, std::string_view kind) {
+  out += "{\"run_id\": ";
+  append_json_string(out, state.run_id);
+  out += ", \"workflow\": ";
+  append_json_string(out, state.workflow);
+  out += ", \"file\": ";
+  append_json_string(out, state.file);
+  if (!kind.empty()) fmt::format_to(std::back_inserter(out), ", \"kind\": \"{}\"", kind);
+  fmt::format_to(std::back_inserter(out),
+                 ", \"status\": \"{}\", \"started_at\": ", to_string(state.status));
+  append_time(out, state.started_ms);
+  out += ", \"ended_at\": ";
+  append_time(out, state.ended_ms);
+  out += ", \"duration_ms\": ";
+  out += state.ended_ms ? std::to_string(state.ended_ms - state.started_ms) : "null";
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   if (find_invalid_utf8(text)) {
     out += nlohmann::json(std::string(text))
@@ -168,19 +185,7 @@ void append_json_string(std::string& out, std::string_view text) {
 void write_run_summary(const Workflow& workflow, const RunState& state, const TextSink& sink) {
   std::string out;
   out.reserve(kFlushAt + 4096);
-  out += "{\"run_id\": ";
-  append_json_string(out, state.run_id);
-  out += ", \"workflow\": ";
-  append_json_string(out, state.workflow);
-  out += ", \"file\": ";
-  append_json_string(out, state.file);
-  fmt::format_to(std::back_inserter(out),
-                 ", \"status\": \"{}\", \"started_at\": ", to_string(state.status));
-  append_time(out, state.started_ms);
-  out += ", \"ended_at\": ";
-  append_time(out, state.ended_ms);
-  out += ", \"duration_ms\": ";
-  out += state.ended_ms ? std::to_string(state.ended_ms - state.started_ms) : "null";
+  append_run_head(out, state, {});
   out += ", \"params\": ";
   // Secret params, and their values wherever they appear, are shown as ***.
   const std::vector<std::string> secrets = secret_values(workflow.params, state.params);

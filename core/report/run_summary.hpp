@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,12 @@ std::string render_run_summary(const Workflow& workflow, const RunState& state);
 
 /// Appends `text` to `out` as a JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view text);
+/// Appends `value` as a JSON string, or `null`.
+void append_optional(std::string& out, const std::optional<std::string>& value);
+/// Appends an epoch-ms instant as an RFC 3339 JSON string, or `null` for 0.
+void append_time(std::string& out, std::int64_t epoch_ms);
+/// Opens a run summary object: `{"run_id", "workflow", "file", ["kind",] "status",
+/// "started_at", "ended_at", "duration_ms"` (native and ASL summaries share it).
+void append_run_head(std::string& out, const RunState& state, std::string_view kind);
 
 }  // namespace flowrun
