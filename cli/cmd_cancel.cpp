@@ -5,9 +5,11 @@
 #include <memory>
 #include <thread>
 
+#include "cli/child_runs.hpp"
 #include "cli/history_commands.hpp"
 #include "cli/history_support.hpp"
 #include "cli/terminal.hpp"
+#include "core/store/run_history.hpp"
 
 namespace flowrun::cli {
 namespace {
@@ -29,6 +31,21 @@ bool wait_until_ended(RunStore& store, const std::string& id) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+// Cancels a waiting run (no process owns it) and the waiting child runs its `type: workflow`
+// steps wait with; returns how many child runs were cancelled.
+int cancel_waiting(RunStore& store, const RunRow& run, const std::string& cause) {
+  store.record_cancel(run, cause);
+  int children = 0;
+  Workflow workflow = load_run_workflow(run);
+  for (const auto& [label, id] : started_child_runs(store, run, workflow)) {
+    std::optional<RunRow> child = store.find_run(id);
+    if (child && effective_status(*child) == RunStatus::Waiting) {
+      children += 1 + cancel_waiting(store, *child, "cancelled with its parent run " + run.id);
+    }
+  }
+  return children;
 }
 
 int cancel(const CancelOptions& options) {
@@ -60,8 +77,11 @@ int cancel(const CancelOptions& options) {
     return 0;
   }
   if (status == RunStatus::Waiting) {  // stopped for an approval (--no-wait): no process
-    store->record_cancel(run, "cancelled while it waited for approval");
-    write(stderr, fmt::format("flowrun: run {} cancelled (it waited for approval)\n", run.id));
+    int children = cancel_waiting(*store, run, "cancelled while it waited for approval");
+    write(stderr, fmt::format("flowrun: run {} cancelled (it waited for approval){}\n", run.id,
+                              children == 0 ? std::string()
+                                            : fmt::format(", with {} waiting child run{}", children,
+                                                          children == 1 ? "" : "s")));
     return 0;
   }
   print_error(fmt::format("run '{}' is not running (it {})", run.id, to_string(status)));

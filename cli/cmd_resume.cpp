@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli/child_runs.hpp"
 #include "cli/cmd_run_asl.hpp"
 #include "cli/history_commands.hpp"
 #include "cli/history_support.hpp"
@@ -129,6 +130,7 @@ int resume_run(const ResumeOptions& options) {
   run_options.secrets = secrets.values;
   run_options.subworkflow_command = child_run_command(store->state_dir(), false);
   run_options.no_wait = options.no_wait;
+  run_options.child_runs = child_run_links(*store, run, workflow, from.has_value());
   SqliteRecorder recorder(store->db(), key, workflow, *folder, !options.new_run);
   run_options.read_props = [&recorder] { return recorder.read_props(); };
   TerminalObserver observer(workflow, stderr, isatty(STDERR_FILENO) == 1);

@@ -48,6 +48,7 @@ struct RunCommandOptions {
   bool no_wait = false;
   std::string if_running;
   std::string parent_run;
+  std::string run_id;
   SubstitutionOptions substitutions;
   AslRunRequest asl;  // --resources, --mock-config, --test-case, --state-machine
 };
@@ -254,7 +255,7 @@ int run_file(const RunCommandOptions& options) {
     subworkflow_command = child_run_command(state_dir, options.no_history);
     new_run.parent_run = options.parent_run;
     if (!options.no_history) store = RunStore::open(state_dir);
-    folder = RunFolder::create(state_dir);
+    folder = RunFolder::create(state_dir, options.run_id);
     folder->write_definition(definition->path(), definition->document.source->text());
     new_run.definition_hash = hash_text(definition->document.source->text());
   }
@@ -322,6 +323,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_flag("--stream", options->stream, "Show step output live, prefixed [step]");
   command->add_option("--parent-run", options->parent_run,
                       "Record the run as a child of RUN (set by 'type: workflow' steps)");
+  command->add_option("--run-id", options->run_id,
+                      "The new run's id (set by 'type: workflow' steps, which record it at once)");
   command->add_flag("--no-history", options->no_history,
                     "Record nothing in the run history (flowrun.db)");
   command->add_flag("--no-wait", options->no_wait,

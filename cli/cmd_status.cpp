@@ -3,6 +3,7 @@
 #include <fstream>
 #include <memory>
 
+#include "cli/child_runs.hpp"
 #include "cli/history_commands.hpp"
 #include "cli/history_support.hpp"
 #include "cli/state_dir.hpp"
@@ -14,6 +15,7 @@
 #include "core/report/run_summary.hpp"
 #include "core/store/approval_store.hpp"
 #include "core/store/run_history.hpp"
+#include "core/util/text.hpp"
 
 namespace flowrun::cli {
 namespace {
@@ -84,6 +86,42 @@ std::string render_approvals(const RunState& state, const std::vector<ApprovalRo
   return text;
 }
 
+// The `type: workflow` units that wait with their child run, what each child run waits for,
+// and how to answer it.
+std::string render_waiting_children(RunStore& store, const RunRow& run, const Workflow& workflow,
+                                    const RunState& state, const std::string& options) {
+  std::string text;
+  for (const auto& [label, child] : started_child_runs(store, run, workflow)) {
+    bool waits = false;
+    for (std::size_t i = 0; i < state.steps.size() + state.children.size() && !waits; ++i) {
+      waits = state.record_of(i).status == StepStatus::Waiting &&
+              unit_label(workflow, state, i) == label;
+    }
+    if (!waits) continue;
+    text += fmt::format("\nstep '{}' waits with its child run {} (flowrun status {}{})\n", label,
+                        child, child, options);
+    std::optional<RunRow> child_run = store.find_run(child);
+    if (!child_run) continue;
+    for (const ApprovalRow& approval : waiting_approvals(store.db(), child_run->key)) {
+      text += fmt::format(
+          "  its step '{}' waits for approval: {}\n  answer: flowrun approve {} {}{} "
+          "[--reject], then: flowrun resume {}{}\n",
+          approval.step_id, approval.message.empty() ? "(no message)" : approval.message, child,
+          approval.step_id, options, state.run_id, options);
+    }
+  }
+  return text;
+}
+
+std::string render_late(const RunState& state) {
+  if (!state.late && state.late_steps.empty()) return {};
+  std::vector<std::string> what;
+  if (state.late) what.push_back("the run");
+  for (const std::string& step : state.late_steps) what.push_back("step '" + step + "'");
+  return "late: " + join(what, ", ") + " passed " + (what.size() == 1 ? "its" : "their") +
+         " late_after\n";
+}
+
 std::string render_text(const Workflow& workflow, const RunState& state,
                         const std::vector<ApprovalRow>& waiting, const std::string& options) {
   std::string text = fmt::format("run {}  workflow {}  {}\n", state.run_id, state.workflow,
@@ -92,6 +130,7 @@ std::string render_text(const Workflow& workflow, const RunState& state,
   if (state.ended_ms) text += "  took " + format_elapsed(state.ended_ms - state.started_ms);
   text += "\n";
   if (state.cause) text += "cause: " + *state.cause + "\n";
+  text += render_late(state);
   if (!state.props.empty()) {
     text += "props:\n";
     for (const auto& [key, value] : state.props.items()) {
@@ -195,10 +234,13 @@ int show_status(const StatusOptions& options) {
     write(stdout, "\n");
   } else {
     std::vector<ApprovalRow> waiting;
+    std::string children;
+    const std::string state_dir = state_dir_option(options.state_dir);
     if (state.status == RunStatus::Running || state.status == RunStatus::Waiting) {
       waiting = waiting_approvals(store->db(), run.key);
+      children = render_waiting_children(*store, run, workflow, state, state_dir);
     }
-    write(stdout, render_text(workflow, state, waiting, state_dir_option(options.state_dir)));
+    write(stdout, render_text(workflow, state, waiting, state_dir) + children);
   }
   return 0;
 }

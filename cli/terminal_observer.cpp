@@ -114,6 +114,18 @@ void TerminalObserver::run_stopping(const RunState&, int signal) {
   flush();
 }
 
+// A `type: workflow` unit waits: the approval to answer is in its child run.
+bool TerminalObserver::waits_on_child_run(const RunState& state) const {
+  for (std::size_t unit = 0; unit < state.steps.size() + state.children.size(); ++unit) {
+    const Step& step = workflow_.steps[state.step_of(unit)];
+    if (state.record_of(unit).status == StepStatus::Waiting &&
+        step.action.kind == ActionKind::Type && step.action.type == StepType::Workflow) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void TerminalObserver::run_finished(const RunState& state) {
   // A waiting run has not ended: it stopped after this long and a resume continues it.
   const bool waiting = state.status == RunStatus::Waiting;
@@ -122,7 +134,12 @@ void TerminalObserver::run_finished(const RunState& state) {
                           waiting ? "after" : "in", format_elapsed(ended_ms - state.started_ms));
   if (state.cause) pending_ += ": " + *state.cause;
   pending_ += fmt::format("\nlogs: {}\n", state.run_dir);
-  if (waiting) {
+  if (waiting && waits_on_child_run(state)) {
+    pending_ += fmt::format(
+        "flowrun: answer the child run's approval ('flowrun status {0}{1}' shows how), then "
+        "'flowrun resume {0}{1}'\n",
+        state.run_id, answer_options_);
+  } else if (waiting) {
     pending_ += fmt::format(
         "flowrun: answer with 'flowrun approve {0} STEP{1} [--reject]', then 'flowrun resume "
         "{0}{1}' (or 'flowrun approve --resume ...' for both)\n",

@@ -36,6 +36,7 @@ class TerminalObserver : public RunObserver {
 
  private:
   void flush();
+  bool waits_on_child_run(const RunState& state) const;
   void append_log_tail(const std::string& path);
 
   const Workflow& workflow_;

@@ -9,6 +9,7 @@
 
 #include "core/engine/scheduler.hpp"
 #include "core/load/param_values.hpp"
+#include "core/util/text.hpp"
 
 namespace flowrun {
 
@@ -124,7 +125,8 @@ void Scheduler::apply_answer(std::uint32_t unit, const ApprovalAnswer& answer) {
   }
 }
 
-// The run stops (cancel, timeout): nothing waits for an answer any more.
+// The run stops (cancel, timeout): nothing waits for an answer any more. A child run that
+// waits stays so in the history (`flowrun cancel` of it ends it).
 void Scheduler::end_approvals(const std::string& cause) {
   std::unordered_map<std::uint32_t, std::string> waiting;
   waiting.swap(approvals_);
@@ -135,13 +137,33 @@ void Scheduler::end_approvals(const std::string& cause) {
     recorder_.approval_settled(state_, unit, proposed);
     finish(unit, StepStatus::Cancelled, "approval: " + cause + " while it waited");
   }
+  waiting.clear();
+  waiting.swap(waiting_children_);
+  for (const auto& [unit, child] : waiting) {
+    finish(unit, StepStatus::Cancelled, cause + " while child run " + child + " waited");
+  }
 }
 
 // --no-wait: nothing runs (no step, no hook), nothing will (no retry delay, no sensor), and
-// an approval waits.
+// an approval waits, here or in a child run.
 bool Scheduler::should_pause() const {
-  return options_.no_wait && !approvals_.empty() && slots_.empty() && retrying_.empty() &&
-         hooks_.empty() && ready_head_ == ready_.size() && stop_reason_ == StopReason::None;
+  return options_.no_wait && (!approvals_.empty() || !waiting_children_.empty()) &&
+         slots_.empty() && retrying_.empty() && hooks_.empty() && ready_head_ == ready_.size() &&
+         stop_reason_ == StopReason::None;
+}
+
+// What a paused run waits for: its approvals, and the child runs that wait for theirs.
+std::string Scheduler::pause_cause() {
+  std::vector<std::string> waits;
+  for (const auto& [unit, token] : approvals_) {
+    waits.push_back(fmt::format("the approval of step '{}'", label_of(unit)));
+  }
+  for (const auto& [unit, child] : waiting_children_) {
+    waits.push_back(
+        fmt::format("step '{}' (child run {} waits for an approval)", label_of(unit), child));
+  }
+  std::sort(waits.begin(), waits.end());
+  return "waiting for " + join(waits, ", ");
 }
 
 }  // namespace flowrun

@@ -79,7 +79,7 @@ void Scheduler::start_attempt(std::uint32_t step) {
   argv_.clear();
   for (std::string& arg : command_.argv) argv_.push_back(arg.data());
   argv_.push_back(nullptr);
-  extra_env_[2].assign("FLOWRUN_STEP=").append(definition.id);
+  extra_env_[2].assign("FLOWRUN_STEP=").append(label_of(step));
   extra_env_[3].assign("FLOWRUN_ATTEMPT=").append(std::to_string(attempt));
   extra_env_[4].assign("FLOWRUN_OUTPUT=").append(output_path_);
 
@@ -263,6 +263,10 @@ void Scheduler::end_attempt(const Slot& slot, ExitStatus exit, std::string cause
       slot.attempt, exit.exit_code, exit.signal, status, elapsed_ms(slot.started_ns), log_path_};
   recorder_.attempt_finished(state_, step, result);
   observer_.attempt_finished(state_, step, result);
+  if (status == StepStatus::Waiting) {  // a child run stopped for an approval (--no-wait)
+    child_run_waits(step, std::move(cause));
+    return;
+  }
   retry_or_finish(step, status, exit.exit_code, std::move(cause), retry_after_ms);
 }
 

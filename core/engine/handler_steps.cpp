@@ -87,10 +87,12 @@ void Scheduler::check_late(std::uint32_t unit) {
   if (unit == kRunUnit) {
     std::string detail =
         "the run passed its late_after of " + format_duration(*workflow_.late_after);
+    state_.late = true;
     recorder_.step_note(state_, kRunUnit, "RunLate", detail);
     observer_.step_note(state_, kRunUnit, "RunLate", detail);
   } else {
     if (is_final(state_.steps[unit].status)) return;
+    state_.late_steps.push_back(workflow_.steps[unit].id);
     std::string detail = "the step passed its late_after of " +
                          format_duration(*workflow_.steps[unit].extra().late_after);
     recorder_.step_note(state_, unit, "StepLate", detail);

@@ -75,8 +75,14 @@ std::size_t prepare_redrive(const Workflow& workflow, RunState& state,
     StepRecord fresh;
     fresh.attempts = record.attempts;
     fresh.attempts_before = record.attempts;
-    // An approval that waited goes on waiting (or takes its answer) in the same attempt.
-    if (record.status == StepStatus::Waiting && record.attempts > 0) --fresh.attempts_before;
+    // An approval that waited goes on waiting (or takes its answer) in the same attempt; a
+    // sub-workflow step that waited with its child run resumes it in a new attempt.
+    const Step& step = workflow.steps[i];
+    const bool approval =
+        step.action.kind == ActionKind::Type && step.action.type == StepType::Approval;
+    if (record.status == StepStatus::Waiting && approval && record.attempts > 0) {
+      --fresh.attempts_before;
+    }
     record = fresh;
     state.details.erase(static_cast<std::uint32_t>(i));
     ++rerun;

@@ -72,16 +72,20 @@ void create_private_directories(const std::string& path) {
   }
 }
 
-RunFolder RunFolder::create(const std::string& state_dir) {
+RunFolder RunFolder::create(const std::string& state_dir, const std::string& run_id) {
   std::string root = std::filesystem::absolute(state_dir).lexically_normal().string();
   if (root.size() > 1 && root.back() == '/') root.pop_back();
   std::string runs = root + "/runs";
   create_private_directories(runs);
   mark_top_directory(runs);
+  if (!run_id.empty() && (run_id.find('/') != std::string::npos || run_id.front() == '.')) {
+    throw Error("'" + run_id + "' cannot be a run id");
+  }
   for (int tries = 0; tries < 100; ++tries) {
-    std::string id = make_run_id();
+    std::string id = run_id.empty() ? make_run_id() : run_id;
     std::string path = runs + "/" + id;
     if (mkdir(path.c_str(), 0700) != 0) {
+      if (errno == EEXIST && !run_id.empty()) throw Error("run id '" + run_id + "' is taken");
       if (errno == EEXIST) continue;
       fail("create run folder", path);
     }

@@ -10,9 +10,10 @@ namespace flowrun {
 /// `steps/<step>.attempt-<N>.log` plus `steps/<step>.attempt-<N>.output` ($FLOWRUN_OUTPUT).
 class RunFolder {
  public:
-  /// Creates a new run folder with a fresh id under `state_dir` (made if missing). Throws
-  /// flowrun::Error when it cannot be created.
-  static RunFolder create(const std::string& state_dir);
+  /// Creates a new run folder with a fresh id under `state_dir` (made if missing), or with
+  /// `run_id` when not empty (a child run whose id its parent chose). Throws flowrun::Error
+  /// when it cannot be created, or `run_id` is taken or not a plain name.
+  static RunFolder create(const std::string& state_dir, const std::string& run_id = {});
   /// The folder of a recorded run, at `path` (for a redrive); nothing is checked or made.
   static RunFolder open(std::string run_id, std::string path) {
     return RunFolder(std::move(run_id), std::move(path));

@@ -93,6 +93,10 @@ struct RunState {
   std::optional<std::string> error;
   std::optional<std::string> cause;
   int stop_signal = 0;  ///< SIGINT or SIGTERM when the run was cancelled by one
+  /// `late_after`: the run passed its own, and the steps (ids) that passed theirs, in the
+  /// order they went late. Lateness is reported, never a failure.
+  bool late = false;
+  std::vector<std::string> late_steps;
   std::vector<StepRecord> steps;
   /// Fan-out children. A "unit" index below steps.size() is a step; at or above it, the
   /// child `children[unit - steps.size()]`. Recorders and observers get unit indexes.

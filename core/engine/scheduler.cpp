@@ -354,9 +354,36 @@ void Scheduler::start_without_process(std::uint32_t step) {
     finish(step, StepStatus::Failed, std::move(message));
   } else if (definition.action.type == StepType::Branch) {
     take_branch(step);
+  } else if (definition.action.type == StepType::Pass) {
+    pass_outputs(step);
   } else {
     finish(step, StepStatus::Succeeded);
   }
+}
+
+// `type: pass` sets its `outputs` (strings may hold expressions; other values as JSON text).
+void Scheduler::pass_outputs(std::uint32_t step) {
+  const nlohmann::json& config = definition_of(step).extra().type_config;
+  const auto given = config.find("outputs");
+  StepOutputs outputs;
+  if (given != config.end() && given->is_object()) {
+    for (const auto& [key, value] : given->items()) {
+      if (!value.is_string()) {
+        outputs.emplace_back(key, value.dump());
+        continue;
+      }
+      std::string cause;
+      std::optional<std::string> text =
+          expressions_.render_text(value.get<std::string>(), state_, cause);
+      if (!text) {
+        finish(step, StepStatus::Failed, "outputs." + key + ": " + cause);
+        return;
+      }
+      outputs.emplace_back(key, std::move(*text));
+    }
+  }
+  if (!outputs.empty()) state_.details_of(step).outputs = std::move(outputs);
+  finish(step, StepStatus::Succeeded);
 }
 
 // A branch step records the ids it takes as its output `next`; its dependents read it.
@@ -543,11 +570,7 @@ void Scheduler::end() {
   if (paused_) {
     // Not an end: the steps that finished stay recorded, the approvals wait in the history.
     state_.status = RunStatus::Waiting;
-    std::vector<std::string> ids;
-    for (const auto& [unit, token] : approvals_) ids.push_back(label_of(unit));
-    std::sort(ids.begin(), ids.end());
-    state_.cause = fmt::format("waiting for the approval of step{} '{}'",
-                               ids.size() == 1 ? "" : "s", join(ids, "', '"));
+    state_.cause = pause_cause();
     if (options_.read_props) state_.props = hide_secrets(options_.read_props(), mask_);
     recorder_.run_finished(state_);
     observer_.run_finished(state_);
@@ -580,6 +603,15 @@ void Scheduler::settle_status() {
                                to_string(record.status));
     if (record.exit_code >= 0 && record.status != StepStatus::UpstreamFailed) {
       *state_.cause += fmt::format(" (exit code {})", record.exit_code);
+    }
+    // `type: fail` fails the run with its own error and cause.
+    const Step& failed = workflow_.steps[first_failed_];
+    if (failed.action.kind == ActionKind::Type && failed.action.type == StepType::Fail) {
+      const nlohmann::json& config = failed.extra().type_config;
+      if (config.contains("error") && config["error"].is_string())
+        state_.error = config["error"].get<std::string>();
+      if (config.contains("cause") && config["cause"].is_string())
+        state_.cause = config["cause"].get<std::string>();
     }
   } else {
     state_.status = RunStatus::Succeeded;

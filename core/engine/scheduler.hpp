@@ -91,6 +91,7 @@ class Scheduler {
   void finish_outputs();
   void start_without_process(std::uint32_t step);
   void take_branch(std::uint32_t step);
+  void pass_outputs(std::uint32_t step);
   void wait_for_events();
   void fire_timers();
   void begin_stop(StopReason reason, int signal);
@@ -185,6 +186,10 @@ class Scheduler {
   /// cause.
   OutputsRead take_subworkflow_result(std::uint32_t step, int attempt, StepStatus& status,
                                       std::string& cause);
+  const ChildRunLink* earlier_child_run(std::uint32_t step, int attempt);
+  bool build_child_command(std::uint32_t step, int attempt, std::vector<std::string>& command,
+                           std::string& cause);
+  void child_run_waits(std::uint32_t step, std::string detail);
 
   // approval_steps.cpp: `type: approval`
   void begin_approval(std::uint32_t unit);
@@ -194,6 +199,7 @@ class Scheduler {
   void apply_answer(std::uint32_t unit, const ApprovalAnswer& answer);
   void end_approvals(const std::string& cause);
   bool should_pause() const;
+  std::string pause_cause();
 
   // attempts.cpp: processes
   void start_attempt(std::uint32_t step);
@@ -261,7 +267,8 @@ class Scheduler {
   asl::TokenWatch token_watch_;          // started by the first approval that waits
   std::size_t token_pollfd_ = SIZE_MAX;  // where token_watch_ sits in pollfds_
   bool paused_ = false;                  // --no-wait: the run stops, waiting for an approval
-  std::size_t main_count_ = 0;           // steps before the appended handlers
+  std::unordered_map<std::uint32_t, std::string> waiting_children_;  // unit -> its child run
+  std::size_t main_count_ = 0;  // steps before the appended handlers
   std::size_t main_finished_ = 0;
   std::size_t first_handlers_left_ = 0;  // on_success/on_failure/on_cancel not yet final
   bool handlers_released_ = false;

@@ -44,7 +44,7 @@ void Scheduler::start_hook(std::uint32_t unit, const char* kind, const std::stri
     return;
   }
   std::vector<std::string> env(extra_env_.begin(), extra_env_.end());
-  env[2] = "FLOWRUN_STEP=" + definition.id;
+  env[2] = "FLOWRUN_STEP=" + label_of(unit);
   env[3] = "FLOWRUN_ATTEMPT=" + std::to_string(record.attempts);
   env[4] = "FLOWRUN_HOOK=" + std::string(kind);
   env.push_back("FLOWRUN_STEP_STATUS=" + std::string(to_string(status)));

@@ -7,6 +7,7 @@
 
 #include "core/engine/fan_out.hpp"
 #include "core/model/branch.hpp"
+#include "core/util/duration.hpp"
 
 namespace flowrun::graph {
 namespace {
@@ -53,6 +54,50 @@ std::string condition_text(std::string_view condition) {
   return shorten(flat, kConditionLimit);
 }
 
+std::string config_text(const nlohmann::json& config, const char* key) {
+  const auto found = config.find(key);
+  if (found == config.end()) return {};
+  if (found->is_string()) return found->get<std::string>();
+  if (found->is_array()) {  // an argv: its words
+    std::string words;
+    for (const auto& word : *found) {
+      if (!words.empty()) words += ' ';
+      words += word.is_string() ? word.get<std::string>() : word.dump();
+    }
+    return words;
+  }
+  return found->dump();
+}
+
+/// What a control step asks, waits for or runs, shown after its kind: the approval's
+/// message, the wait's duration, time or probe, the sub-workflow's file.
+std::string type_detail(const Step& step) {
+  if (step.action.kind != ActionKind::Type) return {};
+  const nlohmann::json& config = step.extra().type_config;
+  switch (step.action.type) {
+    case StepType::Approval: {
+      std::string message = config_text(config, "message");
+      return message.empty() ? message : "“" + condition_text(message) + "”";
+    }
+    case StepType::Wait:
+      if (config.contains("duration") && config["duration"].is_number_integer()) {
+        return format_duration(Duration{config["duration"].get<std::int64_t>()});
+      }
+      if (config.contains("until")) return "until " + condition_text(config_text(config, "until"));
+      if (config.contains("for") && config["for"].is_object()) {
+        for (const char* probe : {"file", "command", "http"}) {
+          std::string target = config_text(config["for"], probe);
+          if (!target.empty()) return std::string(probe) + " " + condition_text(target);
+        }
+      }
+      return {};
+    case StepType::Workflow:
+      return config_text(config, "workflow");
+    default:
+      return {};
+  }
+}
+
 struct HandlerList {
   const char* name;
   const std::vector<Step>* steps;
@@ -64,6 +109,9 @@ class Builder {
 
   Graph build() {
     graph_.title = workflow_.name;
+    if (workflow_.late_after) {
+      graph_.title += " (late_after " + format_duration(*workflow_.late_after) + ")";
+    }
     for (const Step& step : workflow_.steps) taken_.insert(step.id);
     add_steps(workflow_.steps, "");
     const HandlerList handlers[] = {{"on_success", &workflow_.on_success},
@@ -156,6 +204,7 @@ std::string step_kind(const Step& step) {
       break;
     case ActionKind::Type:
       kind = std::string(to_string(step.action.type));
+      if (std::string detail = type_detail(step); !detail.empty()) kind += " " + detail;
       break;
     case ActionKind::None:
       break;
@@ -171,6 +220,7 @@ std::string step_kind(const Step& step) {
   if (extra.repeat) {
     kind += extra.repeat->max > 0 ? " repeat ≤" + std::to_string(extra.repeat->max) : " repeat";
   }
+  if (extra.late_after) kind += " late_after " + format_duration(*extra.late_after);
   return kind;
 }
 

@@ -60,7 +60,9 @@ json step_schema() {
       {"kill_grace", {{"$ref", "#/$defs/duration"}}},
       {"late_after", {{"$ref", "#/$defs/duration"}}},
       {"continue_on_error", {{"type", "boolean"}}},
-      {"outputs", {{"enum", json::array({"json", "file"})}}},
+      // `json` for a process step; the values a `type: pass` step sets.
+      {"outputs",
+       {{"anyOf", json::array({{{"enum", json::array({"json", "file"})}}, {{"type", "object"}}})}}},
       {"foreach", {{"anyOf", json::array({{{"type", "array"}}, {{"type", "string"}}})}}},
       {"max_parallel", {{"type", "integer"}, {"minimum", 1}}},
       {"tolerated_failures", {{"type", json::array({"integer", "string"})}}},

@@ -201,6 +201,15 @@ void write_run_summary(const Workflow& workflow, const RunState& state, const Te
   append_optional(out, state.error);
   out += ", \"cause\": ";
   append_optional(out, state.cause);
+  if (state.late || !state.late_steps.empty()) {
+    // Only present when something passed its late_after.
+    fmt::format_to(std::back_inserter(out), ", \"late\": {{\"run\": {}, \"steps\": [", state.late);
+    for (std::size_t i = 0; i < state.late_steps.size(); ++i) {
+      if (i) out += ", ";
+      append_json_string(out, state.late_steps[i]);
+    }
+    out += "]}";
+  }
   out += ", \"steps\": [";
   for (std::size_t i = 0; i < state.steps.size() && i < workflow.steps.size(); ++i) {
     if (i) out += ", ";

@@ -1,5 +1,6 @@
 #include "core/store/run_history.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <unordered_map>
 
@@ -71,6 +72,25 @@ void load_children(const Workflow& workflow, RunState& state, std::vector<StepRo
   }
 }
 
+bool has_late_after(const Workflow& workflow) {
+  if (workflow.late_after) return true;
+  return std::any_of(workflow.steps.begin(), workflow.steps.end(),
+                     [](const Step& step) { return step.extra().late_after.has_value(); });
+}
+
+// Lateness is only in the events (RunLate, StepLate); a resumed run may have noted it twice.
+void load_lateness(RunStore& store, const RunRow& run, RunState& state) {
+  for (const EventRow& event : store.events_of(run.key)) {
+    if (event.type == "RunLate") {
+      state.late = true;
+    } else if (event.type == "StepLate" &&
+               std::find(state.late_steps.begin(), state.late_steps.end(), event.step_id) ==
+                   state.late_steps.end()) {
+      state.late_steps.push_back(event.step_id);
+    }
+  }
+}
+
 }  // namespace
 
 std::string find_definition_snapshot(const std::string& run_dir) {
@@ -91,14 +111,15 @@ Workflow load_run_workflow(const RunRow& run) {
   }
   Diagnostics diagnostics;
   std::optional<Definition> definition = load_definition(snapshot, diagnostics);
-  if (!definition || diagnostics.has_errors() || !definition->workflow) {
-    std::string why = "it no longer loads";
-    for (const Diagnostic& item : diagnostics.items()) {
-      if (item.severity == Severity::Error) {
-        why = item.message;
-        break;
-      }
-    }
+  // The snapshot lies in the run's folder, and the files its `type: workflow` steps name are
+  // relative to the original's: the checks that follow them (workflow-not-found ...) do not
+  // apply to it. The run checked them when it started.
+  auto fatal = std::find_if(
+      diagnostics.items().begin(), diagnostics.items().end(), [](const Diagnostic& item) {
+        return item.severity == Severity::Error && !item.code.starts_with("workflow-");
+      });
+  if (!definition || fatal != diagnostics.items().end() || !definition->workflow) {
+    std::string why = fatal != diagnostics.items().end() ? fatal->message : "it no longer loads";
     throw Error("the definition snapshot of run '" + run.id + "' (" + snapshot + "): " + why);
   }
   Workflow workflow = std::move(*definition->workflow);
@@ -151,6 +172,7 @@ RunState load_run_state(RunStore& store, const RunRow& run, const Workflow& work
     }
   }
   load_children(workflow, state, child_rows, attempts);
+  if (has_late_after(workflow)) load_lateness(store, run, state);
   return state;
 }
 

@@ -193,8 +193,11 @@ std::optional<RunRow> RunStore::find_run(std::string_view id) {
 
 RunRow RunStore::resolve_run(std::string_view reference) {
   if (reference == "last") {
+    // The newest run that is not a child run: a parent starts before its `type: workflow`
+    // children, and `resume last` / `status last` after it mean the parent.
     Statement query(*db_, std::string("SELECT ") + kRunColumns +
-                              " FROM runs ORDER BY started_ms DESC, key DESC LIMIT 1");
+                              " FROM runs ORDER BY coalesce(parent_run, '') != '', "
+                              "started_ms DESC, key DESC LIMIT 1");
     if (!query.step()) throw Error(fmt::format("no runs are recorded in '{}'", state_dir_));
     return read_run(query);
   }

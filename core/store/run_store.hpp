@@ -115,8 +115,8 @@ class RunStore {
 
   /// The run with this exact id.
   std::optional<RunRow> find_run(std::string_view id);
-  /// `last`, an id, or a unique id prefix; throws flowrun::Error (with a suggestion) when
-  /// nothing or more than one run matches.
+  /// `last` (the newest run that is not a child run), an id, or a unique id prefix; throws
+  /// flowrun::Error (with a suggestion) when nothing or more than one run matches.
   RunRow resolve_run(std::string_view reference);
   /// Newest first.
   std::vector<RunRow> list_runs(const RunFilter& filter);

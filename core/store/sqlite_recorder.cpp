@@ -271,6 +271,9 @@ void SqliteRecorder::step_note(const RunState& state, std::size_t unit, std::str
     return;
   }
   const std::string id = unit_label(workflow_, state, unit);
+  // A unit that waits without a process of its own (a child run waiting for an approval)
+  // is written now, so that `status` shows it waiting.
+  if (state.record_of(unit).status == StepStatus::Waiting) queue_step(state, unit);
   event(type, &id, 0, detail);
 }
 

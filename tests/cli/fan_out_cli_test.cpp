@@ -87,6 +87,29 @@ TEST_CASE(
   CHECK(r.flowrun({"logs", id, "after"}).out == "d\n");
 }
 
+TEST_CASE("a fan-out child sees its shown id id[k] as FLOWRUN_STEP and its index apart") {
+  Runs r;
+  std::string file = r.file(R"(name: ids
+steps:
+  - id: each
+    foreach: [x, y]
+    run: printf 'step=%s\nindex=%s\n' "$FLOWRUN_STEP" "$FLOWRUN_ITEM_INDEX" >> "$FLOWRUN_OUTPUT"
+  - id: grid
+    matrix: {os: [linux]}
+    run: echo "step=$FLOWRUN_STEP" >> "$FLOWRUN_OUTPUT"
+  - id: plain
+    run: echo "step=$FLOWRUN_STEP" >> "$FLOWRUN_OUTPUT"
+)");
+  auto run = r.flowrun({"run", file, "--json"});
+  REQUIRE(run.exit_code == 0);
+  auto summary = nlohmann::json::parse(run.out);
+  CHECK(summary["steps"][0]["outputs"][0]["step"] == "each[0]");
+  CHECK(summary["steps"][0]["outputs"][1]["step"] == "each[1]");
+  CHECK(summary["steps"][0]["outputs"][1]["index"] == "1");
+  CHECK(summary["steps"][1]["outputs"][0]["step"] == "grid[0]");
+  CHECK(summary["steps"][2]["outputs"]["step"] == "plain");
+}
+
 TEST_CASE("the fan-out examples validate, draw and run") {
   Runs r;
   auto dir = source_dir() / "workflows";

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
@@ -90,10 +91,87 @@ TEST_CASE("the sensors, repeat and lateness examples run") {
   CHECK(late["status"] == "succeeded");
   CHECK(late["steps"][1]["id"] == "page");
   CHECK(late["steps"][1]["status"] == "succeeded");
+  CHECK(late["late"] == nlohmann::json::parse(R"({"run": true, "steps": ["build"]})"));
   std::string id = late["run_id"];
   auto history = run_flowrun({"history", id, "--state-dir", state}).out;
   CHECK(history.find("StepLate") != std::string::npos);
   CHECK(history.find("RunLate") != std::string::npos);
+  auto status = run_flowrun({"status", id, "--state-dir", state}).out;
+  CHECK(status.find("late: the run, step 'build' passed their late_after\n") != std::string::npos);
+  auto status_json =
+      nlohmann::json::parse(run_flowrun({"status", id, "--json", "--state-dir", state}).out);
+  CHECK(status_json["late"] == late["late"]);
+  // A run that was on time says nothing of lateness.
+  auto on_time = run("repeat_poll.yaml");
+  CHECK(!on_time.contains("late"));
+}
+
+TEST_CASE("simple states: pass sets outputs, noop joins, fail fails the run with its own error") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  std::string file = (source_dir() / "workflows" / "simple_states.yaml").string();
+  auto released = run_flowrun({"run", file, "--json", "--state-dir", state});
+  INFO(released.err);
+  REQUIRE(released.exit_code == 0);
+  auto summary = nlohmann::json::parse(released.out);
+  CHECK(summary["steps"][0]["outputs"] ==
+        nlohmann::json{{"region", "eu-west-1"}, {"replicas", "3"}, {"label", "release-true"}});
+  CHECK(summary["steps"][1]["status"] == "succeeded");
+  CHECK(read_text(summary["steps"][2]["log"].get<std::string>()) ==
+        "deploying 3 replicas to eu-west-1\n");
+  CHECK(summary["steps"][3]["status"] == "skipped");
+  auto refused = run_flowrun({"run", file, "-p", "release=false", "--json", "--state-dir", state});
+  CHECK(refused.exit_code == 1);
+  auto failed = nlohmann::json::parse(refused.out);
+  CHECK(failed["error"] == "NotARelease");
+  CHECK(failed["cause"] == "only releases are deployed by this workflow");
+  CHECK(failed["steps"][3]["status"] == "failed");
+  CHECK(failed["steps"][2]["status"] == "skipped");
+}
+
+TEST_CASE("graph shows what control steps ask, wait for and run, and late_after") {
+  TempDir dir;
+  auto file = dir.write("control.yaml", R"(name: control
+late_after: 1h
+steps:
+  - id: gate
+    type: approval
+    message: Ship ${{ params.version }} to production?
+  - id: pause
+    type: wait
+    duration: 90s
+  - id: inbox
+    type: wait
+    for: {file: data/in.csv}
+  - id: probe
+    type: wait
+    for: {command: [test, -f, ready]}
+  - id: sub
+    type: workflow
+    workflow: lib/child.yaml
+    late_after: 30m
+  - id: each
+    foreach: [a, b, c]
+    run: echo $FLOWRUN_ITEM
+params:
+  version: {default: "1.2"}
+)");
+  dir.write("lib/child.yaml", "steps:\n  - id: one\n    run: \"true\"\n");
+  auto graph = run_flowrun({"graph", file.string(), "--format", "json"});
+  INFO(graph.err);
+  REQUIRE(graph.exit_code == 0);
+  auto nodes = nlohmann::json::parse(graph.out)["nodes"];
+  std::map<std::string, std::string> kinds;
+  for (const auto& node : nodes) kinds[node["id"]] = node["kind"];
+  CHECK(kinds["gate"] == "approval “Ship ${{ params.version }} to…”");
+  CHECK(kinds["pause"] == "wait 1m30s");
+  CHECK(kinds["inbox"] == "wait file data/in.csv");
+  CHECK(kinds["probe"] == "wait command test -f ready");
+  CHECK(kinds["sub"] == "workflow lib/child.yaml late_after 30m");
+  CHECK(kinds["each"] == "run ×3");
+  CHECK(nlohmann::json::parse(graph.out)["title"] == "control (late_after 1h)");
+  auto text = run_flowrun({"graph", file.string()});
+  CHECK(text.out.find("workflow lib/child.yaml") != std::string::npos);
 }
 
 TEST_CASE("graph marks fan-out, repeat and handlers") {

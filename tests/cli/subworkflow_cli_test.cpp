@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "support/background.hpp"
@@ -113,4 +115,233 @@ TEST_CASE("validate reports include cycles and missing sub-workflow files") {
         std::string::npos);
   auto run = run_flowrun({"run", a.string(), "--state-dir", (dir.path() / "s").string()});
   CHECK(run.exit_code == 2);
+}
+
+namespace {
+
+// A child whose `first` step counts its runs and whose `second` fails until `second.ok`
+// exists, and a parent that runs it and reads its output.
+constexpr const char* kCountingChild = R"(name: counting-child
+steps:
+  - id: first
+    run: echo ran >> first.count
+  - id: second
+    needs: first
+    run: |
+      if [ ! -f second.ok ]; then touch second.ok; exit 5; fi
+      echo "done=yes" >> "$FLOWRUN_OUTPUT"
+outputs:
+  done: ${{ steps.second.outputs.done }}
+)";
+constexpr const char* kParent = R"(name: parent
+steps:
+  - id: sub
+    type: workflow
+    workflow: child.yaml
+  - id: after
+    needs: sub
+    run: echo "got=${{ steps.sub.outputs.OUTPUT }}" >> "$FLOWRUN_OUTPUT"
+)";
+
+std::string parent_reading(const std::string& output) {
+  std::string text = kParent;
+  text.replace(text.find("OUTPUT"), 6, output);
+  return text;
+}
+
+std::vector<json> children_of(const std::string& state, const std::string& parent) {
+  std::vector<json> children;
+  for (const auto& run : runs_of(state)) {
+    if (run["parent_run"] == parent) children.push_back(run);
+  }
+  return children;
+}
+
+std::size_t line_count(const std::filesystem::path& path) {
+  std::string text = read_text(path);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("resuming the parent resumes its failed child run: only the child's failed steps rerun") {
+  TempDir dir;
+  dir.write("child.yaml", kCountingChild);
+  auto parent = dir.write("parent.yaml", parent_reading("done"));
+  std::string state = (dir.path() / "state").string();
+  auto first = run_flowrun({"run", parent.string(), "--json", "--state-dir", state});
+  REQUIRE(first.exit_code == 1);
+  json failed = json::parse(first.out);
+  std::string parent_id = failed["run_id"];
+  std::vector<json> children = children_of(state, parent_id);
+  REQUIRE(children.size() == 1);
+  std::string child_id = children[0]["run_id"];
+  CHECK(children[0]["status"] == "failed");
+  CHECK(failed["steps"][0]["cause"].get<std::string>().find("child run " + child_id) == 0);
+
+  auto resumed = run_flowrun({"resume", parent_id, "--json", "--state-dir", state});
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  json done = json::parse(resumed.out);
+  CHECK(done["steps"][0]["status"] == "succeeded");
+  CHECK(done["steps"][0]["outputs"] == json{{"done", "yes"}});
+  CHECK(done["steps"][1]["outputs"] == json{{"got", "yes"}});
+  children = children_of(state, parent_id);
+  REQUIRE(children.size() == 1);  // the same child run, not a new one
+  CHECK(children[0]["run_id"] == child_id);
+  CHECK(children[0]["status"] == "succeeded");
+  CHECK(line_count(dir.path() / "first.count") == 1);  // the child's first step kept
+  CHECK(read_text(done["steps"][0]["log"].get<std::string>())
+            .find("resuming child run " + child_id) != std::string::npos);
+  auto history = run_flowrun({"history", parent_id, "--state-dir", state}).out;
+  CHECK(history.find("child run " + child_id + " (resumed)") != std::string::npos);
+}
+
+TEST_CASE("a child run that is gone starts anew on resume, and says so in the step's log") {
+  TempDir dir;
+  dir.write("child.yaml",
+            "params:\n  n: {type: integer, required: true}\nsteps:\n"
+            "  - id: one\n    run: echo ${{ params.n }}\n");
+  auto parent = dir.write("parent.yaml",
+                          "steps:\n  - id: sub\n    type: workflow\n"
+                          "    workflow: child.yaml\n    with: {n: nope}\n");
+  std::string state = (dir.path() / "state").string();
+  auto first = run_flowrun({"run", parent.string(), "--json", "--state-dir", state});
+  REQUIRE(first.exit_code == 1);  // the child never had a run: its params are wrong
+  std::string parent_id = json::parse(first.out)["run_id"];
+  auto resumed = run_flowrun({"resume", parent_id, "--json", "--state-dir", state});
+  CHECK(resumed.exit_code == 1);
+  json again = json::parse(resumed.out);
+  std::string log = read_text(again["steps"][0]["log"].get<std::string>());
+  CHECK(log.find("is no longer in the history: a new child run starts") != std::string::npos);
+}
+
+TEST_CASE("a resumed parent takes the output of a child run that succeeded after the parent died") {
+  TempDir dir;
+  dir.write("child.yaml", R"(name: slow-child
+steps:
+  - id: work
+    run: |
+      echo $$ > child.pid
+      while [ ! -f go ]; do sleep 0.05; done
+      echo "done=late" >> "$FLOWRUN_OUTPUT"
+outputs:
+  done: ${{ steps.work.outputs.done }}
+)");
+  auto parent = dir.write("parent.yaml", parent_reading("done"));
+  std::string state = (dir.path() / "state").string();
+  pid_t flowrun = start_flowrun({"run", parent.string(), "--state-dir", state}, dir.path() / "p");
+  REQUIRE(wait_for([&] { return std::filesystem::exists(dir.path() / "child.pid"); }, 20));
+  REQUIRE(wait_for(  // the parent's history has noted its child run
+      [&] {
+        for (const auto& run : runs_of(state)) {
+          if (run["workflow"] != "parent") continue;
+          std::string id = run["run_id"];
+          return run_flowrun({"history", id, "--state-dir", state})
+                     .out.find("SubWorkflowStarted") != std::string::npos;
+        }
+        return false;
+      },
+      20));
+  kill(flowrun, SIGKILL);  // the parent dies; its child run goes on
+  CHECK(wait_exit(flowrun) == 128 + SIGKILL);
+  dir.write("go", "");
+  std::string parent_id;
+  REQUIRE(wait_for(
+      [&] {
+        for (const auto& run : runs_of(state)) {
+          if (run["workflow"] == "slow-child" && run["status"] == "succeeded") {
+            parent_id = run["parent_run"];
+            return true;
+          }
+        }
+        return false;
+      },
+      20));
+  auto resumed = run_flowrun({"resume", parent_id, "--json", "--state-dir", state});
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  json done = json::parse(resumed.out);
+  CHECK(done["steps"][0]["outputs"] == json{{"done", "late"}});
+  CHECK(done["steps"][1]["outputs"] == json{{"got", "late"}});
+  CHECK(children_of(state, parent_id).size() == 1);
+  CHECK(read_text(done["steps"][0]["log"].get<std::string>()).find("had succeeded") !=
+        std::string::npos);
+}
+
+TEST_CASE("--no-wait reaches the child run: the parent waits on its approval, then resumes it") {
+  TempDir dir;
+  dir.write("child.yaml", R"(name: gated-child
+steps:
+  - id: prep
+    run: echo ran >> prep.count
+  - id: gate
+    needs: prep
+    type: approval
+    message: Ship it?
+  - id: ship
+    needs: gate
+    run: echo "shipped=yes" >> "$FLOWRUN_OUTPUT"
+outputs:
+  shipped: ${{ steps.ship.outputs.shipped }}
+)");
+  auto parent = dir.write("parent.yaml", parent_reading("shipped") + R"(  - id: side
+    run: echo side >> side.count
+)");
+  std::string state = (dir.path() / "state").string();
+  auto first = run_flowrun({"run", parent.string(), "--no-wait", "--json", "--state-dir", state});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 3);
+  json waiting = json::parse(first.out);
+  std::string parent_id = waiting["run_id"];
+  std::vector<json> children = children_of(state, parent_id);
+  REQUIRE(children.size() == 1);
+  std::string child_id = children[0]["run_id"];
+  CHECK(children[0]["status"] == "waiting");
+  CHECK(waiting["status"] == "waiting");
+  CHECK(waiting["cause"] ==
+        "waiting for step 'sub' (child run " + child_id + " waits for an approval)");
+  CHECK(waiting["steps"][0]["status"] == "waiting");
+  CHECK(waiting["steps"][1]["status"] == "pending");
+  CHECK(waiting["steps"][2]["status"] == "succeeded");  // what could run did
+  CHECK(first.err.find("flowrun status " + parent_id) != std::string::npos);
+
+  // `last` is the parent, although its child run started after it.
+  CHECK(
+      json::parse(run_flowrun({"status", "last", "--json", "--state-dir", state}).out)["run_id"] ==
+      parent_id);
+  auto status = run_flowrun({"status", parent_id, "--state-dir", state});
+  CHECK(status.out.find("sub") != std::string::npos);
+  CHECK(status.out.find("step 'sub' waits with its child run " + child_id) != std::string::npos);
+  CHECK(status.out.find("its step 'gate' waits for approval: Ship it?") != std::string::npos);
+  CHECK(status.out.find("flowrun approve " + child_id + " gate") != std::string::npos);
+
+  auto approved = run_flowrun({"approve", child_id, "gate", "--state-dir", state});
+  CHECK(approved.exit_code == 0);
+  auto resumed = run_flowrun({"resume", parent_id, "--json", "--state-dir", state});
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  json done = json::parse(resumed.out);
+  CHECK(done["status"] == "succeeded");
+  CHECK(done["steps"][0]["outputs"] == json{{"shipped", "yes"}});
+  CHECK(done["steps"][1]["outputs"] == json{{"got", "yes"}});
+  CHECK(children_of(state, parent_id).size() == 1);
+  CHECK(line_count(dir.path() / "prep.count") == 1);
+  CHECK(line_count(dir.path() / "side.count") == 1);
+}
+
+TEST_CASE("cancelling a parent that waits on its child run's approval cancels both") {
+  TempDir dir;
+  dir.write("child.yaml", "name: gated-child\nsteps:\n  - id: gate\n    type: approval\n");
+  auto parent = dir.write("parent.yaml",
+                          "name: parent\nsteps:\n  - id: sub\n"
+                          "    type: workflow\n    workflow: child.yaml\n");
+  std::string state = (dir.path() / "state").string();
+  auto first = run_flowrun({"run", parent.string(), "--no-wait", "--json", "--state-dir", state});
+  REQUIRE(first.exit_code == 3);
+  std::string parent_id = json::parse(first.out)["run_id"];
+  auto cancelled = run_flowrun({"cancel", parent_id, "--state-dir", state});
+  CHECK(cancelled.exit_code == 0);
+  CHECK(cancelled.err.find("with 1 waiting child run") != std::string::npos);
+  for (const auto& run : runs_of(state)) CHECK(run["status"] == "cancelled");
 }

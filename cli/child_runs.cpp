@@ -1,0 +1,47 @@
+#include "cli/child_runs.hpp"
+
+#include <algorithm>
+
+namespace flowrun::cli {
+namespace {
+
+bool has_subworkflow(const Workflow& workflow) {
+  return std::any_of(workflow.steps.begin(), workflow.steps.end(), [](const Step& step) {
+    return step.action.kind == ActionKind::Type && step.action.type == StepType::Workflow;
+  });
+}
+
+}  // namespace
+
+std::unordered_map<std::string, std::string> started_child_runs(RunStore& store, const RunRow& run,
+                                                                const Workflow& workflow) {
+  std::unordered_map<std::string, std::string> children;
+  if (!has_subworkflow(workflow)) return children;
+  for (const EventRow& event : store.events_of(run.key)) {
+    if (event.type != "SubWorkflowStarted") continue;
+    std::string child = child_run_in_note(event.detail);
+    if (!child.empty()) children[event.step_id] = std::move(child);
+  }
+  return children;
+}
+
+std::unordered_map<std::string, ChildRunLink> child_run_links(RunStore& store, const RunRow& run,
+                                                              const Workflow& workflow,
+                                                              bool forced) {
+  std::unordered_map<std::string, ChildRunLink> links;
+  for (auto& [label, child] : started_child_runs(store, run, workflow)) {
+    ChildRunLink link;
+    link.run_id = std::move(child);
+    std::optional<RunRow> found = store.find_run(link.run_id);
+    if (!found) {
+      link.state = ChildRunLink::State::Gone;
+    } else if (effective_status(*found) == RunStatus::Succeeded) {
+      if (forced) continue;
+      link.state = ChildRunLink::State::Succeeded;
+    }
+    links.emplace(label, std::move(link));
+  }
+  return links;
+}
+
+}  // namespace flowrun::cli

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "core/engine/engine.hpp"
+#include "core/model/workflow.hpp"
+#include "core/store/run_store.hpp"
+
+// The child runs of a run's `type: workflow` steps, as its history notes them: what `resume`
+// reaches again and what `status` shows a waiting step waiting on.
+
+namespace flowrun::cli {
+
+/// The child run the last attempt of each `type: workflow` unit of `run` started (unit label
+/// -> run id), from its SubWorkflowStarted events; empty when the workflow has no such step.
+std::unordered_map<std::string, std::string> started_child_runs(RunStore& store, const RunRow& run,
+                                                                const Workflow& workflow);
+
+/// What a resume of `run` does with each of those child runs: resume it, take the output of
+/// one that succeeded, or start anew when it is gone. With `--from` (`forced`), a child run
+/// that succeeded is run anew rather than read.
+std::unordered_map<std::string, ChildRunLink> child_run_links(RunStore& store, const RunRow& run,
+                                                              const Workflow& workflow,
+                                                              bool forced);
+
+}  // namespace flowrun::cli
