@@ -185,6 +185,7 @@ void Scheduler::child_run_waits(std::uint32_t step, std::string detail) {
   record.status = StepStatus::Waiting;
   record.ended_ms = 0;
   waiting_children_[step] = child_run_in_note(detail);
+  state_.details_of(step).cause = detail;  // what `status --json` says it waits on
   recorder_.step_note(state_, step, "SubWorkflowWaiting", detail);
   observer_.step_note(state_, step, "SubWorkflowWaiting", detail);
 }

@@ -9,10 +9,11 @@ namespace flowrun::graph {
 enum class EdgeStyle { Normal, Conditional, Default, Catch };
 
 struct GraphNode {
-  std::string id;     ///< unique in the graph (ASL states inside groups are prefixed by the group)
-  std::string label;  ///< shown text: the step id or state name
-  std::string kind;   ///< the action kind (`run`, `cmd`, `uses:http`, `approval`) or ASL type
-  std::string group;  ///< id of the enclosing group, empty at top level
+  std::string id;      ///< unique in the graph (ASL states inside groups are prefixed by the group)
+  std::string label;   ///< shown text: the step id or state name
+  std::string kind;    ///< the action kind (`run`, `cmd`, `uses:http`, `approval`) or ASL type
+  std::string group;   ///< id of the enclosing group, empty at top level
+  std::string status;  ///< `graph --run`: what became of the step in that run; else empty
 };
 
 struct GraphEdge {

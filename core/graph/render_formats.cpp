@@ -23,9 +23,10 @@ std::string_view style_name(EdgeStyle style) {
 }
 
 std::string node_text(const GraphNode& node, std::string_view separator) {
-  const std::string& label = node.label.empty() ? node.id : node.label;
-  if (node.kind.empty() || node.kind == node.label) return label;
-  return label + std::string(separator) + node.kind;
+  std::string text = node.label.empty() ? node.id : node.label;
+  if (!node.kind.empty() && node.kind != node.label) text += std::string(separator) + node.kind;
+  if (!node.status.empty()) text += std::string(separator) + node.status;
+  return text;
 }
 
 /// Nodes and nested groups of every group, to walk the groups as a tree.
@@ -237,6 +238,7 @@ nlohmann::json render_json(const Graph& graph) {
     item["label"] = node.label;
     item["kind"] = node.kind;
     item["group"] = optional(node.group);
+    if (!node.status.empty()) item["status"] = node.status;
   }
   nlohmann::json& edges = out["edges"] = nlohmann::json::array();
   for (const GraphEdge& edge : graph.edges) {

@@ -15,8 +15,11 @@ constexpr int kMinimumWidth = 40;
 
 std::string box_text(const GraphNode& node, const Glyphs& glyphs) {
   const std::string label = glyphs.shown(node.label.empty() ? node.id : node.label);
-  if (node.kind.empty() || node.kind == node.label) return "[" + label + "]";
-  return "[" + label + glyphs.separator + glyphs.shown(node.kind) + "]";
+  std::string text = "[" + label;
+  if (!node.kind.empty() && node.kind != node.label)
+    text += glyphs.separator + glyphs.shown(node.kind);
+  if (!node.status.empty()) text += glyphs.separator + glyphs.shown(node.status);
+  return text + "]";
 }
 
 std::string trim_right(std::string line) {

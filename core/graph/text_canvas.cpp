@@ -54,7 +54,8 @@ std::string_view Glyphs::line(unsigned directions) const {
 std::string Glyphs::shown(std::string_view text) const {
   if (unicode) return std::string(text);
   static const std::pair<std::string_view, std::string_view> kReplacements[] = {
-      {"·", ":"}, {"×", "x"}, {"→", "->"}, {"←", "<-"}, {"…", "..."}, {"↻", "(repeat)"}};
+      {"·", ":"},   {"×", "x"},        {"→", "->"}, {"←", "<-"},
+      {"…", "..."}, {"↻", "(repeat)"}, {"≤", "<="}};
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {

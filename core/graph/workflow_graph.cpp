@@ -77,7 +77,7 @@ std::string type_detail(const Step& step) {
   switch (step.action.type) {
     case StepType::Approval: {
       std::string message = config_text(config, "message");
-      return message.empty() ? message : "“" + condition_text(message) + "”";
+      return message.empty() ? message : "\"" + condition_text(message) + "\"";
     }
     case StepType::Wait:
       if (config.contains("duration") && config["duration"].is_number_integer()) {

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
@@ -65,4 +66,46 @@ TEST_CASE("graph draws every example, native and ASL") {
     CHECK(result.exit_code == 0);
     CHECK_FALSE(result.out.empty());
   }
+}
+
+TEST_CASE("graph --run shows what became of each step in that run") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  auto file = dir.write("flow.yaml", R"(name: shown
+steps:
+  - id: a
+    run: "true"
+  - id: each
+    needs: a
+    foreach: [1, 2, 3]
+    tolerated_failures: 0
+    max_parallel: 1
+    run: test $FLOWRUN_ITEM != 3
+  - id: b
+    needs: each
+    run: "true"
+on_failure:
+  - id: tell
+    run: "true"
+)");
+  auto run = run_flowrun({"run", file.string(), "--json", "--state-dir", state});
+  REQUIRE(run.exit_code == 1);
+  std::string id = nlohmann::json::parse(run.out)["run_id"];
+  auto json_graph = run_flowrun(
+      {"graph", file.string(), "--run", "last", "--state-dir", state, "--format", "json"});
+  INFO(json_graph.err);
+  REQUIRE(json_graph.exit_code == 0);
+  auto graph = nlohmann::json::parse(json_graph.out);
+  std::map<std::string, std::string> statuses;
+  for (const auto& node : graph["nodes"]) statuses[node["id"]] = node.value("status", "");
+  CHECK(statuses["a"] == "succeeded");
+  CHECK(statuses["each"] == "failed 2/3");
+  CHECK(statuses["b"] == "upstream_failed");
+  CHECK(statuses["tell"] == "succeeded");
+  CHECK(graph["title"] == "shown (run " + id + ": failed)");
+  auto text = run_flowrun({"graph", file.string(), "--run", id, "--state-dir", state});
+  CHECK(text.out.find("[a · run · succeeded]") != std::string::npos);
+  auto unknown = run_flowrun({"graph", file.string(), "--run", "nope", "--state-dir", state});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("no run 'nope'") != std::string::npos);
 }

@@ -163,7 +163,7 @@ params:
   auto nodes = nlohmann::json::parse(graph.out)["nodes"];
   std::map<std::string, std::string> kinds;
   for (const auto& node : nodes) kinds[node["id"]] = node["kind"];
-  CHECK(kinds["gate"] == "approval “Ship ${{ params.version }} to…”");
+  CHECK(kinds["gate"] == "approval \"Ship ${{ params.version }} to…\"");
   CHECK(kinds["pause"] == "wait 1m30s");
   CHECK(kinds["inbox"] == "wait file data/in.csv");
   CHECK(kinds["probe"] == "wait command test -f ready");
@@ -178,6 +178,8 @@ TEST_CASE("graph marks fan-out, repeat and handlers") {
   auto dir = source_dir() / "workflows";
   CHECK(run_flowrun({"graph", (dir / "repeat_poll.yaml").string()}).out.find("repeat ≤10") !=
         std::string::npos);
+  CHECK(run_flowrun({"graph", (dir / "repeat_poll.yaml").string(), "--format", "ascii"})
+            .out.find("repeat <=10") != std::string::npos);
   auto handlers = run_flowrun({"graph", (dir / "notify_handlers.yaml").string()});
   CHECK(handlers.exit_code == 0);
   CHECK(handlers.out.find("on_failure") != std::string::npos);

@@ -302,6 +302,8 @@ outputs:
   CHECK(waiting["cause"] ==
         "waiting for step 'sub' (child run " + child_id + " waits for an approval)");
   CHECK(waiting["steps"][0]["status"] == "waiting");
+  CHECK(waiting["steps"][0]["cause"] ==
+        "child run " + child_id + " waiting: waiting for the approval of step 'gate'");
   CHECK(waiting["steps"][1]["status"] == "pending");
   CHECK(waiting["steps"][2]["status"] == "succeeded");  // what could run did
   CHECK(first.err.find("flowrun status " + parent_id) != std::string::npos);
