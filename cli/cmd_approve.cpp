@@ -120,6 +120,16 @@ int refuse(AnswerOutcome outcome, const ApprovalRow& found, const RunRow& run,
   return kExitUsage;
 }
 
+// The run to resume for `run`: itself, or the top-most of the parent runs that wait with it.
+RunRow waiting_top(RunStore& store, RunRow run) {
+  while (!run.parent_run.empty()) {
+    std::optional<RunRow> parent = store.find_run(run.parent_run);
+    if (!parent || effective_status(*parent) != RunStatus::Waiting) break;
+    run = std::move(*parent);
+  }
+  return run;
+}
+
 int approve(const ApproveOptions& options) {
   if (!options.output.empty() && !options.inputs.empty()) {
     print_error("give the inputs with --output JSON or with -i NAME=VALUE, not both");
@@ -169,12 +179,16 @@ int approve(const ApproveOptions& options) {
           fmt::format("flowrun: the run goes on in its flowrun process {}\n", run.owner.pid));
     return 0;
   }
+  // A child run that waits with its parent (--no-wait through a `type: workflow` step) is
+  // continued by resuming the parent, which resumes it.
+  const RunRow top = waiting_top(*store, run);
   if (!options.resume) {
-    write(stderr, fmt::format("flowrun: 'flowrun resume {}' continues the run\n", run.id));
+    write(stderr, fmt::format("flowrun: 'flowrun resume {}' continues the run{}\n", top.id,
+                              top.id == run.id ? "" : " through its waiting parent run"));
     return 0;
   }
   ResumeOptions resume;
-  resume.run = run.id;
+  resume.run = top.id;
   resume.state_dir = options.state_dir;
   resume.no_wait = true;  // a further approval stops it again rather than block this terminal
   return resume_run(resume);

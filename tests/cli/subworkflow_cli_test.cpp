@@ -320,6 +320,9 @@ outputs:
 
   auto approved = run_flowrun({"approve", child_id, "gate", "--state-dir", state});
   CHECK(approved.exit_code == 0);
+  CHECK(approved.err.find("'flowrun resume " + parent_id +
+                          "' continues the run through its waiting parent run") !=
+        std::string::npos);
   auto resumed = run_flowrun({"resume", parent_id, "--json", "--state-dir", state});
   INFO(resumed.err);
   CHECK(resumed.exit_code == 0);
@@ -332,18 +335,97 @@ outputs:
   CHECK(line_count(dir.path() / "side.count") == 1);
 }
 
-TEST_CASE("cancelling a parent that waits on its child run's approval cancels both") {
+// A parent run stopped by --no-wait on its child run's approval (step `gate`).
+struct WaitingParent {
   TempDir dir;
-  dir.write("child.yaml", "name: gated-child\nsteps:\n  - id: gate\n    type: approval\n");
-  auto parent = dir.write("parent.yaml",
-                          "name: parent\nsteps:\n  - id: sub\n"
-                          "    type: workflow\n    workflow: child.yaml\n");
   std::string state = (dir.path() / "state").string();
-  auto first = run_flowrun({"run", parent.string(), "--no-wait", "--json", "--state-dir", state});
-  REQUIRE(first.exit_code == 3);
-  std::string parent_id = json::parse(first.out)["run_id"];
-  auto cancelled = run_flowrun({"cancel", parent_id, "--state-dir", state});
+  std::string parent_id;
+  std::string child_id;
+
+  WaitingParent() {
+    dir.write("child.yaml", "name: gated-child\nsteps:\n  - id: gate\n    type: approval\n");
+    auto parent = dir.write("parent.yaml",
+                            "name: parent\nsteps:\n  - id: sub\n"
+                            "    type: workflow\n    workflow: child.yaml\n"
+                            "  - id: after\n    needs: sub\n    run: \"true\"\n");
+    auto first = run_flowrun({"run", parent.string(), "--no-wait", "--json", "--state-dir", state});
+    REQUIRE(first.exit_code == 3);
+    parent_id = json::parse(first.out)["run_id"];
+    child_id = children_of(state, parent_id).at(0)["run_id"];
+  }
+};
+
+TEST_CASE("cancelling a parent that waits on its child run's approval cancels both") {
+  WaitingParent waiting;
+  auto cancelled = run_flowrun({"cancel", waiting.parent_id, "--state-dir", waiting.state});
   CHECK(cancelled.exit_code == 0);
   CHECK(cancelled.err.find("with 1 waiting child run") != std::string::npos);
-  for (const auto& run : runs_of(state)) CHECK(run["status"] == "cancelled");
+  for (const auto& run : runs_of(waiting.state)) CHECK(run["status"] == "cancelled");
+}
+
+TEST_CASE("nested sub-workflows pass params down and outputs up; a resume goes down both levels") {
+  TempDir dir;
+  dir.write("bottom.yaml", R"(name: bottom
+params:
+  n: {type: integer, required: true}
+steps:
+  - id: count
+    run: echo ran >> bottom.count
+  - id: times_ten
+    needs: count
+    run: |
+      if [ ! -f bottom.ok ]; then touch bottom.ok; exit 7; fi
+      echo "value=${{ params.n }}0" >> "$FLOWRUN_OUTPUT"
+outputs:
+  value: ${{ steps.times_ten.outputs.value }}
+)");
+  dir.write("middle.yaml", R"(name: middle
+params:
+  n: {type: integer, required: true}
+steps:
+  - id: down
+    type: workflow
+    workflow: bottom.yaml
+    with: {n: "${{ params.n }}"}
+outputs:
+  value: ${{ steps.down.outputs.value }}
+)");
+  auto top = dir.write("top.yaml", R"(name: top
+steps:
+  - id: mid
+    type: workflow
+    workflow: middle.yaml
+    with: {n: 4}
+  - id: show
+    needs: mid
+    run: echo "got=${{ steps.mid.outputs.value }}" >> "$FLOWRUN_OUTPUT"
+)");
+  std::string state = (dir.path() / "state").string();
+  auto first = run_flowrun({"run", top.string(), "--json", "--state-dir", state});
+  REQUIRE(first.exit_code == 1);
+  json failed = json::parse(first.out);
+  CHECK(failed["steps"][0]["cause"].get<std::string>().find(
+            "failed: step 'down' ended failed (exit code 1)") != std::string::npos);
+  REQUIRE(runs_of(state).size() == 3);
+
+  auto resumed = run_flowrun({"resume", "last", "--json", "--state-dir", state});
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  json done = json::parse(resumed.out);
+  CHECK(done["run_id"] == failed["run_id"]);
+  CHECK(done["steps"][0]["outputs"] == json{{"value", "40"}});
+  CHECK(done["steps"][1]["outputs"] == json{{"got", "40"}});
+  json runs = runs_of(state);
+  CHECK(runs.size() == 3);  // every level resumed its own child run
+  for (const auto& run : runs) CHECK(run["status"] == "succeeded");
+  CHECK(line_count(dir.path() / "bottom.count") == 1);
+}
+
+TEST_CASE("approve --resume on a waiting child run resumes its waiting parent, which resumes it") {
+  WaitingParent waiting;
+  auto both =
+      run_flowrun({"approve", waiting.child_id, "gate", "--resume", "--state-dir", waiting.state});
+  INFO(both.err);
+  CHECK(both.exit_code == 0);
+  for (const auto& run : runs_of(waiting.state)) CHECK(run["status"] == "succeeded");
 }
