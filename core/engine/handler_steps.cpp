@@ -4,6 +4,8 @@
 // A handler's failure is recorded like a step's but does not change the run's status.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/engine/handlers.hpp"
 #include "core/engine/scheduler.hpp"
 
@@ -92,7 +94,11 @@ void Scheduler::check_late(std::uint32_t unit) {
     observer_.step_note(state_, kRunUnit, "RunLate", detail);
   } else {
     if (is_final(state_.steps[unit].status)) return;
-    state_.late_steps.push_back(workflow_.steps[unit].id);
+    const std::string& id = workflow_.steps[unit].id;
+    if (std::find(state_.late_steps.begin(), state_.late_steps.end(), id) ==
+        state_.late_steps.end()) {
+      state_.late_steps.push_back(id);
+    }
     std::string detail = "the step passed its late_after of " +
                          format_duration(*workflow_.steps[unit].extra().late_after);
     recorder_.step_note(state_, unit, "StepLate", detail);

@@ -136,6 +136,8 @@ void Scheduler::start_from(RunState previous) {
   state_.fan_outs = std::move(previous.fan_outs);
   state_.details = std::move(previous.details);
   state_.started_ms = previous.started_ms;
+  state_.late = previous.late;  // kept steps that went late stay so in the summary
+  state_.late_steps = std::move(previous.late_steps);
 }
 
 void Scheduler::begin() {

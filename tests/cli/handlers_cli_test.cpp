@@ -106,6 +106,29 @@ TEST_CASE("the sensors, repeat and lateness examples run") {
   CHECK(!on_time.contains("late"));
 }
 
+TEST_CASE("a resumed run keeps the lateness of the steps it keeps") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  auto file = dir.write("flow.yaml", R"(name: late-then-fail
+steps:
+  - id: slow
+    late_after: 50ms
+    run: sleep 0.3
+  - id: flaky
+    needs: slow
+    run: test -f fixed
+)");
+  auto first = run_flowrun({"run", file.string(), "--json", "--state-dir", state});
+  REQUIRE(first.exit_code == 1);
+  auto failed = nlohmann::json::parse(first.out);
+  CHECK(failed["late"] == nlohmann::json::parse(R"({"run": false, "steps": ["slow"]})"));
+  dir.write("fixed", "");
+  std::string id = failed["run_id"];
+  auto resumed = run_flowrun({"resume", id, "--json", "--state-dir", state});
+  CHECK(resumed.exit_code == 0);
+  CHECK(nlohmann::json::parse(resumed.out)["late"] == failed["late"]);
+}
+
 TEST_CASE("simple states: pass sets outputs, noop joins, fail fails the run with its own error") {
   TempDir dir;
   std::string state = (dir.path() / "state").string();
