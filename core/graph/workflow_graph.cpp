@@ -212,7 +212,8 @@ std::string step_kind(const Step& step) {
   std::string marker;
   if (extra.foreach) {
     const auto& items = extra.foreach->items;
-    marker = items && items->is_array() ? "×" + std::to_string(items->size()) : "foreach";
+    marker = items && items->is_array() ? "×" + std::to_string(items->size())
+                                        : "foreach " + condition_text(extra.foreach->expression);
   } else if (extra.matrix) {
     marker = "matrix ×" + std::to_string(expand_matrix(*extra.matrix).size());
   }

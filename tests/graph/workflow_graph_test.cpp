@@ -83,7 +83,7 @@ TEST_CASE("a fan-out step is marked with its item count or as foreach") {
 
   const Graph graph = build_workflow_graph(workflow);
   CHECK(node(graph, "each").kind == "run ×3");
-  CHECK(node(graph, "dyn").kind == "run foreach");
+  CHECK(node(graph, "dyn").kind == "run foreach steps.list.outputs.files");
 }
 
 TEST_CASE("each need is an edge labelled with a non-default trigger rule and the condition") {
