@@ -25,18 +25,22 @@ std::unordered_map<std::string, std::string> started_child_runs(RunStore& store,
   return children;
 }
 
-std::unordered_map<std::string, ChildRunLink> child_run_links(RunStore& store, const RunRow& run,
-                                                              const Workflow& workflow,
-                                                              bool forced) {
+std::unordered_map<std::string, ChildRunLink> child_run_links(
+    RunStore& store, const RunRow& run, const Workflow& workflow,
+    const std::vector<std::uint8_t>& forced) {
+  std::unordered_map<std::string, std::size_t> index;  // step id -> its place
+  for (std::size_t i = 0; i < workflow.steps.size(); ++i) index.emplace(workflow.steps[i].id, i);
   std::unordered_map<std::string, ChildRunLink> links;
   for (auto& [label, child] : started_child_runs(store, run, workflow)) {
+    // `label` is the step's id, or `id[3]` for a fan-out child.
+    auto step = index.find(label.substr(0, label.find('[')));
+    if (step != index.end() && !forced.empty() && forced[step->second]) continue;
     ChildRunLink link;
     link.run_id = std::move(child);
     std::optional<RunRow> found = store.find_run(link.run_id);
     if (!found) {
       link.state = ChildRunLink::State::Gone;
     } else if (effective_status(*found) == RunStatus::Succeeded) {
-      if (forced) continue;
       link.state = ChildRunLink::State::Succeeded;
     }
     links.emplace(label, std::move(link));

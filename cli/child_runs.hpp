@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/engine/engine.hpp"
 #include "core/model/workflow.hpp"
@@ -18,10 +20,11 @@ std::unordered_map<std::string, std::string> started_child_runs(RunStore& store,
                                                                 const Workflow& workflow);
 
 /// What a resume of `run` does with each of those child runs: resume it, take the output of
-/// one that succeeded, or start anew when it is gone. With `--from` (`forced`), a child run
-/// that succeeded is run anew rather than read.
-std::unordered_map<std::string, ChildRunLink> child_run_links(RunStore& store, const RunRow& run,
-                                                              const Workflow& workflow,
-                                                              bool forced);
+/// one that succeeded, or start anew when it is gone. The steps `forced` marks (`--from`
+/// and what is downstream of it; parallel to `workflow.steps`, empty for none) start new
+/// child runs.
+std::unordered_map<std::string, ChildRunLink> child_run_links(
+    RunStore& store, const RunRow& run, const Workflow& workflow,
+    const std::vector<std::uint8_t>& forced);
 
 }  // namespace flowrun::cli

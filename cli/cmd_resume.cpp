@@ -130,7 +130,8 @@ int resume_run(const ResumeOptions& options) {
   run_options.secrets = secrets.values;
   run_options.subworkflow_command = child_run_command(store->state_dir(), false);
   run_options.no_wait = options.no_wait;
-  run_options.child_runs = child_run_links(*store, run, workflow, from.has_value());
+  run_options.child_runs = child_run_links(
+      *store, run, workflow, from ? downstream_of(workflow, *from) : std::vector<std::uint8_t>());
   SqliteRecorder recorder(store->db(), key, workflow, *folder, !options.new_run);
   run_options.read_props = [&recorder] { return recorder.read_props(); };
   TerminalObserver observer(workflow, stderr, isatty(STDERR_FILENO) == 1);

@@ -6,28 +6,6 @@
 #include "core/engine/scheduler.hpp"
 
 namespace flowrun {
-namespace {
-
-// `from` and every step downstream of it.
-std::vector<std::uint8_t> downstream_of(const Workflow& workflow, std::size_t from) {
-  Dag dag(workflow);
-  std::vector<std::uint8_t> marked(workflow.steps.size(), 0);
-  std::vector<std::size_t> stack{from};
-  marked[from] = 1;
-  while (!stack.empty()) {
-    std::size_t step = stack.back();
-    stack.pop_back();
-    for (std::uint32_t dependent : dag.dependents(step)) {
-      if (!marked[dependent]) {
-        marked[dependent] = 1;
-        stack.push_back(dependent);
-      }
-    }
-  }
-  return marked;
-}
-
-}  // namespace
 
 // Inside a fan-out that runs again only the children that did not succeed run again ("Inside
 // Map only the failed iterations rerun"); all of them when `--from` forces the step.
@@ -54,6 +32,24 @@ static void redrive_children(RunState& state, const std::vector<std::uint8_t>& f
     }
     ++it;
   }
+}
+
+std::vector<std::uint8_t> downstream_of(const Workflow& workflow, std::size_t from) {
+  Dag dag(workflow);
+  std::vector<std::uint8_t> marked(workflow.steps.size(), 0);
+  std::vector<std::size_t> stack{from};
+  marked[from] = 1;
+  while (!stack.empty()) {
+    std::size_t step = stack.back();
+    stack.pop_back();
+    for (std::uint32_t dependent : dag.dependents(step)) {
+      if (!marked[dependent]) {
+        marked[dependent] = 1;
+        stack.push_back(dependent);
+      }
+    }
+  }
+  return marked;
 }
 
 bool is_kept_by_redrive(StepStatus status) {

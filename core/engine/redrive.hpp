@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "core/engine/run_state.hpp"
 #include "core/model/workflow.hpp"
@@ -16,6 +18,10 @@ namespace flowrun {
 /// steps will run again.
 std::size_t prepare_redrive(const Workflow& workflow, RunState& state,
                             std::optional<std::size_t> from = std::nullopt);
+
+/// `from` and every step downstream of it (1 = marked), parallel to `workflow.steps`: the
+/// steps a redrive with `--from` runs again whatever they ended as.
+std::vector<std::uint8_t> downstream_of(const Workflow& workflow, std::size_t from);
 
 /// True when step `status` is kept by a redrive.
 bool is_kept_by_redrive(StepStatus status);

@@ -195,6 +195,12 @@ TEST_CASE("resuming the parent resumes its failed child run: only the child's fa
             .find("resuming child run " + child_id) != std::string::npos);
   auto history = run_flowrun({"history", parent_id, "--state-dir", state}).out;
   CHECK(history.find("child run " + child_id + " (resumed)") != std::string::npos);
+
+  // --from runs the step again from scratch: a new child run.
+  auto again = run_flowrun({"resume", parent_id, "--from", "sub", "--state-dir", state});
+  CHECK(again.exit_code == 0);
+  CHECK(children_of(state, parent_id).size() == 2);
+  CHECK(line_count(dir.path() / "first.count") == 2);
 }
 
 TEST_CASE("a child run that is gone starts anew on resume, and says so in the step's log") {
