@@ -86,28 +86,31 @@ std::string render_approvals(const RunState& state, const std::vector<ApprovalRo
   return text;
 }
 
-// The `type: workflow` units that wait with their child run, what each child run waits for,
-// and how to answer it.
-std::string render_waiting_children(RunStore& store, const RunRow& run, const Workflow& workflow,
-                                    const RunState& state, const std::string& options) {
+// The `type: workflow` units that run or wait with their child run, what each child run
+// waits for, and how to answer it.
+std::string render_child_runs(RunStore& store, const RunRow& run, const Workflow& workflow,
+                              const RunState& state, const std::string& options) {
   std::string text;
   for (const auto& [label, child] : started_child_runs(store, run, workflow)) {
-    bool waits = false;
-    for (std::size_t i = 0; i < state.steps.size() + state.children.size() && !waits; ++i) {
-      waits = state.record_of(i).status == StepStatus::Waiting &&
-              unit_label(workflow, state, i) == label;
+    StepStatus status = StepStatus::Pending;
+    for (std::size_t i = 0; i < state.steps.size() + state.children.size(); ++i) {
+      if (unit_label(workflow, state, i) != label) continue;
+      status = state.record_of(i).status;
+      break;
     }
-    if (!waits) continue;
-    text += fmt::format("\nstep '{}' waits with its child run {} (flowrun status {}{})\n", label,
-                        child, child, options);
+    const bool waits = status == StepStatus::Waiting;
+    if (!waits && status != StepStatus::Running) continue;
+    text += fmt::format("\nstep '{}' {} child run {} (flowrun status {}{})\n", label,
+                        waits ? "waits with its" : "runs as", child, child, options);
     std::optional<RunRow> child_run = store.find_run(child);
     if (!child_run) continue;
     for (const ApprovalRow& approval : waiting_approvals(store.db(), child_run->key)) {
       text += fmt::format(
           "  its step '{}' waits for approval: {}\n  answer: flowrun approve {} {}{} "
-          "[--reject], then: flowrun resume {}{}\n",
+          "[--reject]{}\n",
           approval.step_id, approval.message.empty() ? "(no message)" : approval.message, child,
-          approval.step_id, options, state.run_id, options);
+          approval.step_id, options,
+          waits ? fmt::format(", then: flowrun resume {}{}", state.run_id, options) : "");
     }
   }
   return text;
@@ -238,7 +241,7 @@ int show_status(const StatusOptions& options) {
     const std::string state_dir = state_dir_option(options.state_dir);
     if (state.status == RunStatus::Running || state.status == RunStatus::Waiting) {
       waiting = waiting_approvals(store->db(), run.key);
-      children = render_waiting_children(*store, run, workflow, state, state_dir);
+      children = render_child_runs(*store, run, workflow, state, state_dir);
     }
     write(stdout, render_text(workflow, state, waiting, state_dir) + children);
   }

@@ -435,3 +435,32 @@ TEST_CASE("approve --resume on a waiting child run resumes its waiting parent, w
   CHECK(both.exit_code == 0);
   for (const auto& run : runs_of(waiting.state)) CHECK(run["status"] == "succeeded");
 }
+
+TEST_CASE(
+    "status of a blocked parent shows its running child run's approval; approving it goes on") {
+  TempDir dir;
+  dir.write("child.yaml",
+            "name: gated-child\nsteps:\n  - id: gate\n    type: approval\n"
+            "    message: Go?\n");
+  auto parent = dir.write("parent.yaml",
+                          "name: parent\nsteps:\n  - id: sub\n"
+                          "    type: workflow\n    workflow: child.yaml\n");
+  std::string state = (dir.path() / "state").string();
+  pid_t flowrun = start_flowrun({"run", parent.string(), "--state-dir", state}, dir.path() / "p");
+  std::string shown;
+  REQUIRE(wait_for(
+      [&] {
+        shown = run_flowrun({"status", "last", "--state-dir", state}).out;
+        return shown.find("its step 'gate' waits for approval: Go?") != std::string::npos;
+      },
+      20));
+  CHECK(shown.find("step 'sub' runs as child run ") != std::string::npos);
+  CHECK(shown.find(", then: flowrun resume") == std::string::npos);  // it goes on by itself
+  std::string child_id;
+  for (const auto& run : runs_of(state)) {
+    if (run["workflow"] == "gated-child") child_id = run["run_id"];
+  }
+  REQUIRE(!child_id.empty());
+  CHECK(run_flowrun({"approve", child_id, "gate", "--state-dir", state}).exit_code == 0);
+  CHECK(wait_exit(flowrun) == 0);
+}
