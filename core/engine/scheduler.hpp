@@ -190,6 +190,7 @@ class Scheduler {
   bool build_child_command(std::uint32_t step, int attempt, std::vector<std::string>& command,
                            std::string& cause);
   void child_run_waits(std::uint32_t step, std::string detail);
+  void note_child_run(std::uint32_t step, const std::string& note);
 
   // approval_steps.cpp: `type: approval`
   void begin_approval(std::uint32_t unit);

@@ -75,8 +75,7 @@ bool Scheduler::build_child_command(std::uint32_t step, int attempt,
                                                        "is the step's",
                                                        child_id)
                                          : fmt::format("resuming child run {}", child_id));
-    recorder_.step_note(state_, step, "SubWorkflowStarted",
-                        child_run_note(child_id, succeeded ? "(had succeeded)" : "(resumed)"));
+    note_child_run(step, child_run_note(child_id, succeeded ? "(had succeeded)" : "(resumed)"));
     return true;
   }
   nlohmann::json params;
@@ -88,8 +87,14 @@ bool Scheduler::build_child_command(std::uint32_t step, int attempt,
                  {child_file(workflow_, definition_of(step)), "--json", "--run-id", child_id,
                   "--parent-run", state_.run_id, "--input", params.dump()});
   if (options_.no_wait) command.emplace_back("--no-wait");
-  recorder_.step_note(state_, step, "SubWorkflowStarted", child_run_note(child_id, {}));
+  note_child_run(step, child_run_note(child_id, {}));
   return true;
+}
+
+// Noted before the child starts, so that a resume finds it even when this flowrun dies.
+void Scheduler::note_child_run(std::uint32_t step, const std::string& note) {
+  recorder_.step_note(state_, step, "SubWorkflowStarted", note);
+  observer_.step_note(state_, step, "SubWorkflowStarted", note);
 }
 
 void Scheduler::start_subworkflow_attempt(std::uint32_t step, int attempt) {

@@ -313,6 +313,7 @@ outputs:
   CHECK(waiting["steps"][1]["status"] == "pending");
   CHECK(waiting["steps"][2]["status"] == "succeeded");  // what could run did
   CHECK(first.err.find("flowrun status " + parent_id) != std::string::npos);
+  CHECK(first.err.find("[sub] child run " + child_id + "\n") != std::string::npos);
 
   // `last` is the parent, although its child run started after it.
   CHECK(
