@@ -42,8 +42,8 @@ void AslObserver::run_started(const RunState& state, std::size_t states) {
 }
 
 void AslObserver::run_finished(const RunState& state) {
-  pending_ += fmt::format("run {} {} in {}", state.run_id, to_string(state.status),
-                          format_elapsed(state.ended_ms - state.started_ms));
+  pending_ += fmt::format("run {} {}", state.run_id, to_string(state.status));
+  if (state.ended_ms) pending_ += " in " + format_elapsed(state.ended_ms - state.started_ms);
   if (state.error) pending_ += ": " + *state.error;
   if (state.cause && !state.cause->empty()) pending_ += ": " + *state.cause;
   pending_ += fmt::format("\nlogs: {}\n", state.run_dir);

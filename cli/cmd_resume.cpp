@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/child_runs.hpp"
+#include "cli/cmd_resume_asl.hpp"
 #include "cli/cmd_run_asl.hpp"
 #include "cli/history_commands.hpp"
 #include "cli/history_support.hpp"
@@ -86,6 +87,9 @@ int resume_run(const ResumeOptions& options) {
   std::unique_ptr<RunStore> store = open_history(options.state_dir);
   RunRow run = store->resolve_run(options.run);
   RunStatus status = effective_status(run);
+  if (status != RunStatus::Running && is_asl_run(run.run_dir)) {
+    return resume_asl_run(options, *store, run, status);
+  }
   if (status == RunStatus::Succeeded && options.from.empty()) {
     print_error("run '" + run.id +
                 "' succeeded; there is nothing to resume (--from STEP runs steps again)");
@@ -96,13 +100,6 @@ int resume_run(const ResumeOptions& options) {
         fmt::format("run '{}' is still running (flowrun process {}); 'flowrun cancel {}' "
                     "stops it",
                     run.id, run.owner.pid, run.id));
-    return kExitUsage;
-  }
-  if (is_asl_run(run.run_dir)) {
-    print_error(
-        fmt::format("run '{}' ran an Amazon States Language file; resuming those is not "
-                    "supported by this build (run the file again with 'flowrun run')",
-                    run.id));
     return kExitUsage;
   }
   Workflow workflow = load_run_workflow(run);
@@ -160,7 +157,8 @@ void add_resume_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 100000));
   command->add_option("--state-dir", options->state_dir, "Where runs are recorded");
   command->add_flag("--no-wait", options->no_wait,
-                    "When only approvals are left, stop the run as waiting again (exit 3)");
+                    "When only approvals (ASL: task tokens) are left, stop the run as waiting "
+                    "again (exit 3)");
   command->callback([options, &exit_code] { exit_code = resume_run(*options); });
 }
 

@@ -227,12 +227,8 @@ int run_file(const RunCommandOptions& options) {
     }
     if (!definition || diagnostics.has_errors()) return kExitUsage;
     if (definition->kind == DocumentKind::StateMachine && definition->machine) {
-      if (options.no_wait) {
-        print_error("--no-wait applies to native workflows (approval steps); '" + options.file +
-                    "' is an Amazon States Language file");
-        return kExitUsage;
-      }
       AslRunRequest request = options.asl;
+      request.no_wait = options.no_wait;
       request.input = options.input;
       request.has_params = !options.params.empty() || !options.params_file.empty();
       request.json = options.json;
@@ -328,8 +324,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_flag("--no-history", options->no_history,
                     "Record nothing in the run history (flowrun.db)");
   command->add_flag("--no-wait", options->no_wait,
-                    "When only approvals are left, stop the run as waiting (exit 3) instead "
-                    "of waiting; 'flowrun resume' continues it");
+                    "When only approvals (ASL: task tokens) are left, stop the run as waiting "
+                    "(exit 3) instead of waiting; 'flowrun resume' continues it");
   command
       ->add_option("--if-running", options->if_running,
                    "When the workflow already runs: allow, skip, wait or fail")

@@ -99,6 +99,38 @@ std::string machine_name_of(const std::string& path) {
   return stem.empty() || path == "-" ? "state-machine" : stem;
 }
 
+constexpr std::string_view kRequestFile = "asl_run.json";
+
+// What `resume` needs to answer the Tasks again: the bindings and mocks, as absolute paths.
+void write_run_request(const RunFolder& folder, const AslRunRequest& request) {
+  auto absolute = [](const std::string& path) {
+    return path.empty() ? path : std::filesystem::absolute(path).lexically_normal().string();
+  };
+  nlohmann::json saved = {{"resources", absolute(request.resources)},
+                          {"mock_config", absolute(request.mock_config)},
+                          {"test_case", request.test_case},
+                          {"state_machine", request.state_machine}};
+  folder.write_file(kRequestFile, saved.dump(2) + "\n");
+}
+
+// A run stopped `waiting`: which tokens it waits for and the commands that answer them.
+void print_waiting(const asl::ExecutionResult& result, const std::string& state_dir) {
+  const std::string option = state_dir_option(state_dir);
+  std::string text =
+      fmt::format("flowrun: run {} is waiting for {} task token{}\n", result.run.run_id,
+                  result.waiting.size(), result.waiting.size() == 1 ? "" : "s");
+  for (const asl::WaitingTask& task : result.waiting) {
+    text += fmt::format("  state '{}'", task.state);
+    if (task.item_index >= 0) text += fmt::format(" (item {})", task.item_index);
+    text += fmt::format(
+        ": flowrun task-success {} --output JSON{}\n      (or: flowrun task-failure {} --error E "
+        "[--cause C]{})\n",
+        task.token, option, task.token, option);
+  }
+  text += fmt::format("then: flowrun resume {}{}\n", result.run.run_id, option);
+  write(stderr, text);
+}
+
 // Every Task must be answered by a binding or a mock before anything runs.
 bool check_tasks_bound(const Definition& definition, const asl::Bindings* bindings,
                        const asl::MockTestCase* mocks) {
@@ -212,20 +244,18 @@ int run_asl_file(const AslRunRequest& request, const Definition& definition) {
   }
   std::optional<nlohmann::json> input = read_execution_input(request.input);
   if (!input) return kExitUsage;
-  std::optional<asl::Bindings> bindings;
-  if (!request.resources.empty() && !(bindings = read_bindings_file(request.resources))) {
+  if (request.no_wait && request.no_history) {
+    print_error(
+        "--no-wait needs the run history: a run that waits is answered and resumed "
+        "through it (leave out --no-history)");
     return kExitUsage;
   }
   const std::string name =
       request.state_machine.empty() ? machine_name_of(definition.path()) : request.state_machine;
-  std::optional<asl::MockTestCase> mocks;
-  if (!request.mock_config.empty() && !(mocks = read_mocks(request, name))) return kExitUsage;
-  if (request.mock_config.empty() && !request.test_case.empty()) {
-    print_error("--test-case needs --mock-config FILE");
-    return kExitUsage;
-  }
-  const asl::Bindings* bound = bindings ? &*bindings : nullptr;
-  const asl::MockTestCase* mocked = mocks ? &*mocks : nullptr;
+  AslActions actions;
+  if (!read_asl_actions(request, name, actions)) return kExitUsage;
+  const asl::Bindings* bound = actions.bindings ? &*actions.bindings : nullptr;
+  const asl::MockTestCase* mocked = actions.mocks ? &*actions.mocks : nullptr;
   if (!check_jsonpath_only(definition)) return kExitUsage;
   if (!check_tasks_bound(definition, bound, mocked)) return kExitUsage;
   if (request.dry_run) return print_plan(definition, bound, mocked, request.json);
@@ -236,6 +266,7 @@ int run_asl_file(const AslRunRequest& request, const Definition& definition) {
   RunFolder folder = RunFolder::create(state_dir);
   const std::string& source = definition.document.source->text();
   folder.write_definition(definition.path(), source);
+  write_run_request(folder, request);
   RunState run;
   run.run_id = folder.run_id();
   run.workflow = name;
@@ -253,22 +284,65 @@ int run_asl_file(const AslRunRequest& request, const Definition& definition) {
   } else {
     recorder = std::make_unique<asl::MemoryRecorder>();
   }
+  AslExecution execution{*definition.machine, *input,  std::move(run), folder,
+                         *recorder,           request, actions};
+  execution.recorded = store != nullptr;
+  return execute_asl(execution);
+}
+
+bool read_asl_actions(const AslRunRequest& request, const std::string& machine_name,
+                      AslActions& actions) {
+  if (!request.resources.empty() && !(actions.bindings = read_bindings_file(request.resources))) {
+    return false;
+  }
+  if (!request.mock_config.empty() && !(actions.mocks = read_mocks(request, machine_name))) {
+    return false;
+  }
+  if (request.mock_config.empty() && !request.test_case.empty()) {
+    print_error("--test-case needs --mock-config FILE");
+    return false;
+  }
+  return true;
+}
+
+AslRunRequest read_asl_run_request(const std::string& run_dir) {
+  std::ifstream file(run_dir + "/" + std::string(kRequestFile), std::ios::binary);
+  nlohmann::json saved = nlohmann::json::parse(file, nullptr, false);
+  AslRunRequest request;
+  if (!saved.is_object()) return request;
+  request.resources = saved.value("resources", "");
+  request.mock_config = saved.value("mock_config", "");
+  request.test_case = saved.value("test_case", "");
+  request.state_machine = saved.value("state_machine", "");
+  return request;
+}
+
+int execute_asl(AslExecution& execution) {
+  const AslRunRequest& request = execution.request;
   asl::ExecutionOptions options;
-  options.machine_name = name;
+  options.machine_name = execution.run.workflow;
   options.environment = current_environment();
-  options.bindings = bound;
-  options.mocks = mocked;
+  options.bindings = execution.actions.bindings ? &*execution.actions.bindings : nullptr;
+  options.mocks = execution.actions.mocks ? &*execution.actions.mocks : nullptr;
+  options.no_wait = request.no_wait;
+  options.resume = execution.resume;
   AslObserver observer(stderr);
-  observer.run_started(run, definition.machine->states.size());
-  asl::ExecutionResult result = asl::run_state_machine(*definition.machine, *input, std::move(run),
-                                                       options, folder, *recorder, observer);
-  if (!store)
-    folder.write_file("summary.json", render_asl_summary(result.run, result.states) + "\n");
+  observer.run_started(execution.run, execution.machine.states.size());
+  asl::ExecutionResult result =
+      asl::run_state_machine(execution.machine, execution.input, std::move(execution.run), options,
+                             execution.folder, execution.recorder, observer);
+  if (!execution.recorded) {
+    execution.folder.write_file(
+        "summary.json",
+        render_asl_summary(result.run, result.states, execution.redrive_count) + "\n");
+  }
   observer.run_finished(result.run);
+  if (result.run.status == RunStatus::Waiting) print_waiting(result, request.state_dir);
   if (request.json) {
-    write_asl_summary(result.run, result.states, [](std::string_view piece) {
-      std::fwrite(piece.data(), 1, piece.size(), stdout);
-    });
+    write_asl_summary(
+        result.run, result.states,
+        [](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); },
+        execution.redrive_count);
     write(stdout, "\n");
   }
   if (!request.output.empty()) {

@@ -196,17 +196,23 @@ std::string render_text(const Workflow& workflow, const RunState& state,
 
 // An ASL run keeps its whole summary in summary.json (its steps are state executions, not
 // the steps of a native workflow); the status is the history's (interrupted when orphaned).
-bool show_asl_status(const RunRow& run, bool json) {
+bool show_asl_status(const RunRow& run, bool json, const std::string& options) {
   std::ifstream file(run.run_dir + "/summary.json", std::ios::binary);
   nlohmann::json summary = nlohmann::json::parse(file, nullptr, false);
   if (summary.is_discarded() || summary.value("kind", "") != "asl") return false;
   summary["status"] = to_string(effective_status(run));
+  summary["redrive_count"] = run.redrive_count;
   if (json) {
     write(stdout, summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     return true;
   }
-  std::string text = fmt::format("run {} of '{}' (Amazon States Language): {}\n", run.id,
+  std::string text = fmt::format("run {} of '{}' (Amazon States Language): {}", run.id,
                                  run.workflow, summary["status"].get<std::string>());
+  if (run.redrive_count > 0) {
+    text +=
+        fmt::format(" (redriven {} time{})", run.redrive_count, run.redrive_count == 1 ? "" : "s");
+  }
+  text += "\n";
   for (const nlohmann::json& step : summary["steps"]) {
     std::string name = step["id"].get<std::string>();
     if (step.contains("item_index")) name += fmt::format(" #{}", step["item_index"].get<int>());
@@ -219,6 +225,12 @@ bool show_asl_status(const RunRow& run, bool json) {
     text += "error: " + summary["error"].get<std::string>();
     if (summary["cause"].is_string()) text += ": " + summary["cause"].get<std::string>();
     text += "\n";
+  } else if (run.status == RunStatus::Waiting && summary["cause"].is_string()) {
+    text += summary["cause"].get<std::string>() + "\n";
+    text += fmt::format(
+        "answer: flowrun task-success TOKEN --output JSON{0} (or task-failure TOKEN --error E)\n"
+        "then:   flowrun resume {1}{0}\n",
+        options, run.id);
   }
   write(stdout, text);
   return true;
@@ -227,7 +239,7 @@ bool show_asl_status(const RunRow& run, bool json) {
 int show_status(const StatusOptions& options) {
   std::unique_ptr<RunStore> store = open_history(options.state_dir);
   RunRow run = store->resolve_run(options.run);
-  if (show_asl_status(run, options.json)) return 0;
+  if (show_asl_status(run, options.json, state_dir_option(options.state_dir))) return 0;
   Workflow workflow = load_run_workflow(run);
   RunState state = load_run_state(*store, run, workflow);
   if (options.json) {

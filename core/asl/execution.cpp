@@ -135,9 +135,12 @@ ExecutionResult Execution::run(const json& input) {
   root.state = machine_.find(machine_.start_at);
   root.input = input;
   root.input_text = dump(input);
-  push_event("ExecutionStarted", nullptr,
-             "{\"input\":" + root.input_text +
-                 ",\"roleArn\":" + context_["Execution"]["RoleArn"].dump() + "}");
+  if (!options_.resume) {
+    push_event("ExecutionStarted", nullptr,
+               "{\"input\":" + root.input_text +
+                   ",\"roleArn\":" + context_["Execution"]["RoleArn"].dump() + "}");
+  }
+  // The whole-run timeout counts from this start, also for a redrive.
   if (machine_.timeout_seconds) {
     timers_.push(
         {monotonic_ns() + *machine_.timeout_seconds * 1000000000, 0, 0, TimerKind::RunTimeout, 0});
@@ -146,16 +149,56 @@ ExecutionResult Execution::run(const json& input) {
     root.error = "States.Runtime";
     root.cause = "StartAt names no state: '" + machine_.start_at + "'";
     end_frame(0, FrameStatus::Failed);
+  } else if (options_.resume) {
+    resume_root(*options_.resume);
   } else {
     ready_.push_back(0);
   }
   while (!finished_) {
     for (std::size_t head = 0; head < ready_.size() && !finished_; ++head) advance(ready_[head]);
     ready_.clear();
-    if (!finished_) wait_for_events();
+    if (finished_) break;
+    if (options_.no_wait && !tokens_.empty() && should_pause()) {
+      pause();
+      break;
+    }
+    wait_for_events();
   }
   finish_run();
-  return ExecutionResult{std::move(run_), std::move(states_)};
+  return ExecutionResult{std::move(run_), std::move(states_), std::move(waiting_)};
+}
+
+// --no-wait: nothing runs (no process, no built-in call), nothing is due (no Wait, no retry
+// delay), and a callback Task waits for its token. Answers already given are taken first.
+bool Execution::should_pause() {
+  if (!processes_.empty() || !builtin_calls_.empty()) return false;
+  read_token_answers();
+  if (!ready_.empty()) return false;
+  bool waiting = false;
+  for (const Frame& frame : frames_) {
+    if (frame.status != FrameStatus::Busy || frame.fanout) continue;
+    if (!frame.waiting_token) return false;
+    waiting = true;
+  }
+  return waiting;
+}
+
+// Stops the execution `waiting`: its tokens stay issued, so task-success/-failure from any
+// process records the answer, and `flowrun resume` continues from here.
+void Execution::pause() {
+  for (std::uint32_t id = 0; id < frames_.size(); ++id) {
+    Frame& frame = frames_[id];
+    if (frame.status != FrameStatus::Busy || !frame.waiting_token) continue;
+    waiting_.push_back(WaitingTask{frame.state->name, frame.item_index, frame.token});
+    states_[frame.step].status = StepStatus::Waiting;
+  }
+  run_.status = RunStatus::Waiting;
+  const WaitingTask& first = waiting_.front();
+  run_.cause = waiting_.size() == 1
+                   ? fmt::format("state '{}' waits for task token {}", first.state, first.token)
+                   : fmt::format("{} states wait for their task tokens (state '{}': {} ...)",
+                                 waiting_.size(), first.state, first.token);
+  finished_ = true;
 }
 
 void Execution::advance(std::uint32_t id) {
@@ -307,8 +350,10 @@ void Execution::run_wait(std::uint32_t id) {
   prepare_context(frame);
   const json& definition = frame.state->definition;
   json input = effective_input(definition, frame.input, context_);
-  std::int64_t now_ms = now_epoch_ms();
-  std::int64_t due_ms = now_ms;
+  const std::int64_t now_ms = now_epoch_ms();
+  // A Wait continued by a redrive counts from when it was first entered.
+  const std::int64_t from_ms = frame.wait_from_ms ? std::exchange(frame.wait_from_ms, 0) : now_ms;
+  std::int64_t due_ms = from_ms;
   auto seconds_of = [&](const json& value, const char* field) {
     if (!value.is_number() || value.get<double>() < 0 ||
         value.get<double>() != static_cast<double>(value.get<std::int64_t>())) {
@@ -316,7 +361,7 @@ void Execution::run_wait(std::uint32_t id) {
                                                    "integer, got {}",
                                                    field, frame.state->name, dump(value)));
     }
-    return now_ms + value.get<std::int64_t>() * 1000;
+    return from_ms + value.get<std::int64_t>() * 1000;
   };
   auto time_of = [&](const json& value, const char* field) {
     std::optional<Timestamp> date;
@@ -439,13 +484,21 @@ void Execution::push_event(std::string_view type, const Frame* frame, std::strin
   HistoryEvent event;
   event.at_ms = now_epoch_ms();
   event.type = type;
-  if (frame) event.state = frame->state->name;  // the machine outlives the recorder
+  if (frame) {
+    event.state = frame->state->name;  // the machine outlives the recorder
+    event.frame = frame->key;
+  }
   event.attempt = attempt;
   event.detail = std::move(detail);
   recorder_.event(std::move(event));
 }
 
 void Execution::wait_for_events() {
+  if (recheck_tokens_ && !finished_) {
+    recheck_tokens_ = false;
+    read_token_answers();
+    if (!ready_.empty() || finished_) return;
+  }
   observer_.before_wait();
   std::int64_t timeout_ns = -1;
   if (!timers_.empty())
@@ -545,7 +598,7 @@ void Execution::finish_run() {
   }
   cancel_builtin_calls();
   while (!processes_.empty()) wait_for_events();
-  if (run_.ended_ms == 0) run_.ended_ms = now_epoch_ms();
+  if (run_.ended_ms == 0 && run_.status != RunStatus::Waiting) run_.ended_ms = now_epoch_ms();
   recorder_.execution_finished(run_, states_);
 }
 

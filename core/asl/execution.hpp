@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/asl/execution_position.hpp"
 #include "core/asl/interpreter.hpp"
 #include "core/asl/task_tokens.hpp"
 #include "core/engine/event_loop.hpp"
@@ -67,6 +68,7 @@ class Execution {
     double tolerated_count = 0;
     double tolerated_percentage = 0;
     bool failing = false;  // a child failed: the state fails once the others stopped
+    const FramePosition* resume = nullptr;  // a continued run: where its children stood
   };
 
   struct Frame {
@@ -94,6 +96,9 @@ class Execution {
     std::int64_t heartbeat_seconds = 0;
     std::int64_t heartbeat_due_ns = 0;             // moved on by each heartbeat
     std::shared_ptr<const std::string> item_text;  // the Map item (FLOWRUN_ITEM)
+    std::string key;  // "" at the top level, "slot" / "slot.slot" below (history events)
+    const FramePosition* resume = nullptr;  // a continued run: where this frame stood
+    std::int64_t wait_from_ms = 0;          // a continued Wait: its clock runs from here
   };
 
   struct TaskProcess {
@@ -162,6 +167,14 @@ class Execution {
   void push_event(std::string_view type, const Frame* frame, std::string detail, int attempt = 0);
   std::size_t open_step(Frame& frame);
   void close_step(Frame& frame, StepStatus status);
+  bool should_pause();
+  void pause();
+
+  // execution_resume.cpp: continuing a recorded execution (resume, redrive)
+  void resume_root(const ExecutionPosition& position);
+  void place_frame(std::uint32_t id, const FramePosition& position);
+  void wait_for_token_again(std::uint32_t id, const FramePosition& position);
+  const FramePosition* take_resume(Frame& frame);
 
   // execution_errors.cpp: Retry and Catch
   void fail_state(std::uint32_t id, std::string error, std::string cause);
@@ -230,6 +243,8 @@ class Execution {
   TokenWatch token_watch_;  // watches the run's tokens folder once a token was issued
   std::unordered_map<std::string, std::uint32_t> tokens_;  // outstanding token -> frame
   std::uint64_t token_count_ = 0;
+  bool recheck_tokens_ = false;  // answers given while no flowrun waited may be in the folder
+  std::vector<WaitingTask> waiting_;
   std::mt19937_64 rng_;
 
   EventLoop loop_;

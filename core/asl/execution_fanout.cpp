@@ -39,12 +39,13 @@ void Execution::run_parallel(std::uint32_t id) {
   fanout->inputs.assign(count, input);
   fanout->results = json::array();
   for (std::size_t i = 0; i < count; ++i) fanout->results.push_back(nullptr);
+  fanout->resume = take_resume(frame);
   frame.fanout = std::move(fanout);
   frame.status = FrameStatus::Busy;
   ++frame.generation;
   push_event("ParallelStateStarted", &frame, "{}");
-  if (count == 0) return fanout_done(id);
   start_children(id);
+  if (frames_[id].fanout && frames_[id].fanout->finished == count) fanout_done(id);
 }
 
 void Execution::run_map(std::uint32_t id) {
@@ -90,12 +91,13 @@ void Execution::run_map(std::uint32_t id) {
   fanout->results = json::array();
   for (std::size_t i = 0; i < fanout->inputs.size(); ++i) fanout->results.push_back(nullptr);
   const std::size_t total = fanout->inputs.size();
+  fanout->resume = take_resume(frame);
   frame.fanout = std::move(fanout);
   frame.status = FrameStatus::Busy;
   ++frame.generation;
   push_event("MapStateStarted", &frame, fmt::format("{{\"length\":{}}}", total));
-  if (total == 0) return fanout_done(id);
   start_children(id);
+  if (frames_[id].fanout && frames_[id].fanout->finished == total) fanout_done(id);
 }
 
 // Starts children while the concurrency limit allows (Parallel: all branches at once).
@@ -106,6 +108,17 @@ void Execution::start_children(std::uint32_t id) {
     if (fanout.failing || fanout.next >= fanout.inputs.size()) return;
     if (fanout.limit > 0 && fanout.running >= fanout.limit) return;
     const std::size_t index = fanout.next++;
+    const FramePosition* recorded = nullptr;
+    if (fanout.resume) {
+      auto found = fanout.resume->children.find(static_cast<std::uint32_t>(index));
+      if (found != fanout.resume->children.end()) recorded = &found->second;
+    }
+    if (recorded && recorded->succeeded) {  // a redrive keeps what succeeded
+      fanout.results[index] = recorded->output;
+      fanout.inputs[index] = nullptr;
+      ++fanout.finished;
+      continue;
+    }
     const StateMachine* machine =
         fanout.is_map ? frame.state->iterator.get() : &frame.state->branches[index];
     const std::uint32_t child_id = static_cast<std::uint32_t>(frames_.size());
@@ -115,6 +128,7 @@ void Execution::start_children(std::uint32_t id) {
     child.input = std::move(fanout.inputs[index]);
     child.parent = id;
     child.slot = static_cast<std::uint32_t>(index);
+    child.key = frame.key.empty() ? std::to_string(index) : frame.key + "." + std::to_string(index);
     child.item_index = fanout.is_map ? static_cast<std::int64_t>(index) : frame.item_index;
     child.item_text = frame.item_text;
     if (fanout.is_map) {
@@ -129,7 +143,11 @@ void Execution::start_children(std::uint32_t id) {
       end_frame(child_id, FrameStatus::Failed);
       return;
     }
-    ready_.push_back(child_id);
+    if (recorded) {
+      place_frame(child_id, *recorded);
+    } else {
+      ready_.push_back(child_id);
+    }
   }
 }
 
@@ -201,6 +219,9 @@ void Execution::fanout_done(std::uint32_t id) {
 void Execution::abort_frame(std::uint32_t id) {
   Frame& frame = frames_[id];
   if (frame.status != FrameStatus::Ready && frame.status != FrameStatus::Busy) return;
+  // A frame between two states enters the next one first, so that the history records
+  // where it stopped (a redrive starts it there).
+  if (frame.status == FrameStatus::Ready && !frame.entered && frame.state) enter_state(frame);
   for (TaskProcess& process : processes_) {
     if (process.frame == id && !process.stopped) {
       process.stopped = true;

@@ -191,7 +191,12 @@ void Execution::spawn_task(std::uint32_t id, const TaskAction& action,
   process.callback = !frame.token.empty() && frame.state->resource.ends_with(kTokenSuffix);
   process.plugin = std::move(plugin);
   processes_.push_back(process);
-  push_event("TaskStarted", &frame, fmt::format("{{\"pid\":{}}}", started.pid), frame.attempt);
+  // A callback's token is recorded: a resumed run waits for it again.
+  push_event("TaskStarted", &frame,
+             process.callback
+                 ? fmt::format("{{\"pid\":{},\"token\":{}}}", started.pid, json(frame.token).dump())
+                 : fmt::format("{{\"pid\":{}}}", started.pid),
+             frame.attempt);
   TaskAttempt attempt{frame.step,    name,        frame.item_index,
                       frame.attempt, started.pid, process.log_path};
   recorder_.attempt_started(attempt);

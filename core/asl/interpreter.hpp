@@ -21,6 +21,8 @@
 
 namespace flowrun::asl {
 
+struct ExecutionPosition;
+
 /// How to run a state machine; the CLI fills it from its options.
 struct ExecutionOptions {
   std::string machine_name;                ///< $$.StateMachine.Name and the run's workflow name
@@ -30,15 +32,22 @@ struct ExecutionOptions {
   Duration kill_grace{5000};               ///< SIGTERM -> SIGKILL for stopped Task processes
   std::uint64_t seed = 0;                  ///< for retry jitter; 0 = random
   std::size_t max_payload_bytes = 262144;  ///< States.DataLimitExceeded above this (256 KiB)
+  /// Stop the execution `waiting` once only task tokens are awaited (nothing else can run).
+  bool no_wait = false;
+  /// Continue a recorded execution from where it stood (execution_position.hpp), not start.
+  const ExecutionPosition* resume = nullptr;
 };
 
 /// One event of the execution history, named as in Step Functions (`TaskStateEntered` ...).
 struct HistoryEvent {
   std::int64_t at_ms = 0;
-  std::string_view type;  ///< a static string
+  std::string_view type;   ///< a static string
   std::string_view state;  ///< the state's name (owned by the machine); empty for the execution
-  int attempt = 0;        ///< Task events: 1-based attempt of the state execution
-  std::string detail;     ///< a JSON object: input, output, error, cause, index ...
+  /// The frame: "" at the top level, "2" for Parallel branch / Map iteration 2 of it, "2.0"
+  /// nested; valid only during ExecutionRecorder::event.
+  std::string_view frame;
+  int attempt = 0;     ///< Task events: 1-based attempt of the state execution
+  std::string detail;  ///< a JSON object: input, output, error, cause, index ...
 };
 
 /// One state execution, as the run summary's `steps` lists it.
@@ -67,6 +76,13 @@ struct TaskAttempt {
   int exit_code = -1;
 };
 
+/// A callback Task that waits for its task token.
+struct WaitingTask {
+  std::string_view state;
+  std::int64_t item_index = -1;
+  std::string token;
+};
+
 /// Where an execution is recorded. Events arrive in order; implementations buffer them and
 /// write in `flush()` (called when the loop is about to sleep) and at the end.
 class ExecutionRecorder {
@@ -85,7 +101,10 @@ class ExecutionRecorder {
 class MemoryRecorder : public ExecutionRecorder {
  public:
   void execution_started(const RunState&) override {}
-  void event(HistoryEvent&& event) override { events.push_back(std::move(event)); }
+  void event(HistoryEvent&& event) override {
+    event.frame = {};  // a view into the execution, which ends before the events are read
+    events.push_back(std::move(event));
+  }
   void attempt_started(const TaskAttempt&) override {}
   void attempt_finished(const TaskAttempt&) override {}
   void execution_finished(const RunState&, const std::vector<StateRun>&) override {}
@@ -112,6 +131,8 @@ class ExecutionObserver {
 struct ExecutionResult {
   RunState run;
   std::vector<StateRun> states;
+  /// A run that stopped `waiting` (ExecutionOptions::no_wait): the tokens it waits for.
+  std::vector<WaitingTask> waiting;
 };
 
 /// Runs `machine` on `input` to its end. `run` must carry run_id, workflow, file and

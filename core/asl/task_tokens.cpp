@@ -58,6 +58,14 @@ void forget_token(std::string_view run_dir, std::string_view token) {
   unlink(path.c_str());
 }
 
+void forget_all_tokens(std::string_view run_dir) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(tokens_dir(run_dir), error)) {
+    std::string extension = entry.path().extension().string();
+    if (extension == kIssued || extension == kAnswer) std::filesystem::remove(entry.path(), error);
+  }
+}
+
 bool is_token_issued(std::string_view run_dir, std::string_view token) {
   std::string path = tokens_dir(run_dir) + "/" + std::string(token) + std::string(kIssued);
   struct stat info {};

@@ -35,6 +35,8 @@ bool is_token_shaped(std::string_view token);
 void mark_token_issued(std::string_view run_dir, std::string_view token);
 /// Forgets an issued token (answered, timed out or aborted).
 void forget_token(std::string_view run_dir, std::string_view token);
+/// Forgets every token of a run and the answers not taken (a redrive issues new ones).
+void forget_all_tokens(std::string_view run_dir);
 /// True while `token` is issued and not answered.
 bool is_token_issued(std::string_view run_dir, std::string_view token);
 

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/asl/execution_position.hpp"
+#include "core/asl/timestamp.hpp"
+
 namespace flowrun {
 namespace {
 
@@ -42,10 +45,11 @@ void append_state(std::string& out, const asl::StateRun& run) {
 }  // namespace
 
 void write_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states,
-                       const TextSink& sink) {
+                       const TextSink& sink, int redrive_count) {
   std::string out;
   out.reserve(kFlushAt + 4096);
   append_run_head(out, state, "asl");
+  fmt::format_to(std::back_inserter(out), ", \"redrive_count\": {}", redrive_count);
   out += ", \"params\": ";
   out += state.params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out += ", \"output\": ";
@@ -67,10 +71,54 @@ void write_asl_summary(const RunState& state, const std::vector<asl::StateRun>& 
   sink(out);
 }
 
-std::string render_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states) {
+std::string render_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states,
+                               int redrive_count) {
   std::string text;
-  write_asl_summary(state, states, [&](std::string_view piece) { text += piece; });
+  write_asl_summary(
+      state, states, [&](std::string_view piece) { text += piece; }, redrive_count);
   return text;
+}
+
+namespace {
+
+std::int64_t time_of(const nlohmann::json& value) {
+  if (!value.is_string()) return 0;
+  std::optional<asl::Timestamp> stamp = asl::parse_timestamp(value.get<std::string>());
+  return stamp ? stamp->seconds * 1000 + stamp->nanos / 1000000 : 0;
+}
+
+std::string text_of(const nlohmann::json& step, const char* field) {
+  auto found = step.find(field);
+  return found != step.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::vector<asl::StateRun> read_asl_steps(const asl::StateMachine& machine,
+                                          const nlohmann::json& summary) {
+  std::vector<asl::StateRun> states;
+  auto steps = summary.find("steps");
+  if (steps == summary.end() || !steps->is_array()) return states;
+  for (const nlohmann::json& step : *steps) {
+    if (!step.is_object()) continue;
+    const asl::State* state = asl::find_state_anywhere(machine, text_of(step, "id"));
+    std::optional<StepStatus> status = parse_step_status(text_of(step, "status"));
+    if (!state || !status) continue;
+    asl::StateRun& run = states.emplace_back();
+    run.state = state;
+    run.item_index = step.value("item_index", std::int64_t{-1});
+    run.status = *status;
+    run.attempts = step.value("attempts", 0);
+    auto exit_code = step.find("exit_code");
+    run.exit_code =
+        exit_code != step.end() && exit_code->is_number_integer() ? exit_code->get<int>() : -1;
+    run.started_ms = time_of(step.value("started_at", nlohmann::json()));
+    run.ended_ms = time_of(step.value("ended_at", nlohmann::json()));
+    run.log_path = text_of(step, "log");
+    run.error = text_of(step, "error");
+    run.cause = text_of(step, "cause");
+  }
+  return states;
 }
 
 }  // namespace flowrun

@@ -7,10 +7,11 @@
 namespace flowrun {
 
 SqliteExecutionRecorder::SqliteExecutionRecorder(Database& db, std::int64_t run_key,
-                                                 const RunFolder& folder)
+                                                 const RunFolder& folder, int redrive_count)
     : db_(db),
       run_key_(run_key),
       folder_(folder),
+      redrive_count_(redrive_count),
       // seq is taken inside the write transaction: other commands (task-success, cancel)
       // append events to the same run.
       insert_event_(db,
@@ -32,12 +33,13 @@ void SqliteExecutionRecorder::execution_started(const RunState& state) {
   Statement update(db_, "UPDATE runs SET status = 'running', started_ms = ?2 WHERE key = ?1");
   update.bind(1, run_key_).bind(2, state.started_ms);
   update.run();
-  folder_.write_file("summary.json", render_asl_summary(state, {}) + "\n");
+  folder_.write_file("summary.json", render_asl_summary(state, {}, redrive_count_) + "\n");
 }
 
 void SqliteExecutionRecorder::event(asl::HistoryEvent&& event) {
   if (batch_.empty()) batch_started_ms_ = event.at_ms;
-  append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.detail);
+  append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.frame,
+                       event.detail);
 }
 
 void SqliteExecutionRecorder::attempt_started(const asl::TaskAttempt& attempt) {
@@ -112,7 +114,8 @@ void SqliteExecutionRecorder::execution_finished(const RunState& state,
   }
   update.run();
   std::string summary;
-  write_asl_summary(state, states, [&](std::string_view piece) { summary += piece; });
+  write_asl_summary(
+      state, states, [&](std::string_view piece) { summary += piece; }, redrive_count_);
   folder_.write_file("summary.json", summary + "\n");
 }
 

@@ -18,7 +18,9 @@ namespace flowrun {
 /// run's row must exist (RunStore::claim_run). Throws flowrun::Error when the database fails.
 class SqliteExecutionRecorder : public asl::ExecutionRecorder {
  public:
-  SqliteExecutionRecorder(Database& db, std::int64_t run_key, const RunFolder& folder);
+  /// `redrive_count` is written into summary.json.
+  SqliteExecutionRecorder(Database& db, std::int64_t run_key, const RunFolder& folder,
+                          int redrive_count = 0);
   ~SqliteExecutionRecorder() override;
 
   void execution_started(const RunState& state) override;
@@ -49,6 +51,7 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
   Database& db_;
   std::int64_t run_key_;
   const RunFolder& folder_;
+  int redrive_count_ = 0;
   std::int64_t last_commit_ns_ = 0;
   std::string batch_;  // events since the last commit, as one EventBatch row
   std::int64_t batch_started_ms_ = 0;

@@ -25,7 +25,8 @@ std::int64_t to_int(std::string_view text) {
 }  // namespace
 
 void append_batched_event(std::string& batch, std::int64_t at_ms, std::string_view type,
-                          std::string_view state, int attempt, std::string_view detail) {
+                          std::string_view state, int attempt, std::string_view frame,
+                          std::string_view detail) {
   char number[24];
   auto end = std::to_chars(number, number + sizeof number, at_ms).ptr;
   batch.append(number, end);
@@ -36,6 +37,10 @@ void append_batched_event(std::string& batch, std::int64_t at_ms, std::string_vi
   batch += '\t';
   end = std::to_chars(number, number + sizeof number, attempt).ptr;
   batch.append(number, end);
+  if (!frame.empty()) {
+    batch += '@';
+    batch += frame;
+  }
   batch += '\t';
   batch += detail;
   batch += '\n';
@@ -50,7 +55,11 @@ void expand_event_batch(std::string_view batch, std::vector<EventRow>& out) {
     event.at_ms = to_int(take_field(line));
     event.type = std::string(take_field(line));
     std::string_view state = take_field(line);
-    event.attempt = static_cast<int>(to_int(take_field(line)));
+    std::string_view attempt = take_field(line);
+    event.attempt = static_cast<int>(to_int(attempt));
+    if (std::size_t at = attempt.find('@'); at != std::string_view::npos) {
+      event.frame = std::string(attempt.substr(at + 1));
+    }
     event.detail = std::string(line);
     nlohmann::json name = nlohmann::json::parse(state, nullptr, false);
     if (event.type.empty() || !name.is_string()) continue;

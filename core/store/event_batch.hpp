@@ -15,9 +15,11 @@ namespace flowrun {
 inline constexpr std::string_view kEventBatchType = "EventBatch";
 
 /// Appends one event to a batch's text: a line `at_ms TAB type TAB "state" TAB attempt TAB
-/// detail`, the state as a JSON string and the detail a JSON text without raw newlines.
+/// detail`, the state as a JSON string and the detail a JSON text without raw newlines. An
+/// event of an ASL branch or iteration writes its frame after the attempt: `attempt@frame`.
 void append_batched_event(std::string& batch, std::int64_t at_ms, std::string_view type,
-                          std::string_view state, int attempt, std::string_view detail);
+                          std::string_view state, int attempt, std::string_view frame,
+                          std::string_view detail);
 
 /// Appends the events of a batch's text to `out` (seq left 0); malformed lines are skipped.
 void expand_event_batch(std::string_view batch, std::vector<EventRow>& out);

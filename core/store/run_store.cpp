@@ -164,7 +164,7 @@ std::int64_t RunStore::claim_run(const NewRun& run, int limit, int& active) {
   return key;
 }
 
-bool RunStore::claim_redrive(const RunRow& run) {
+bool RunStore::claim_redrive(const RunRow& run, bool count) {
   Transaction transaction(*db_);
   std::optional<RunRow> now = find_run(run.id);
   if (!now) return false;
@@ -176,9 +176,10 @@ bool RunStore::claim_redrive(const RunRow& run) {
   Statement update(*db_,
                    "UPDATE runs SET status = 'running', ended_ms = NULL, error = NULL, "
                    "cause = NULL, stop_signal = 0, failed_step = NULL, owner_pid = ?2, "
-                   "owner_start = ?3, owner_boot = ?4, redrive_count = redrive_count + 1 "
+                   "owner_start = ?3, owner_boot = ?4, redrive_count = redrive_count + ?5 "
                    "WHERE key = ?1");
   update.bind(1, run.key).bind(2, owner.pid).bind(3, owner.start_ticks).bind(4, owner.boot_id);
+  update.bind(5, count ? 1 : 0);
   update.run();
   transaction.commit();
   return true;

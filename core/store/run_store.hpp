@@ -76,6 +76,7 @@ struct EventRow {
   std::string type;
   std::string step_id;
   int attempt = 0;
+  std::string frame;  ///< ASL: the branch or iteration the event belongs to ("" top level)
   std::string detail;
 };
 
@@ -110,8 +111,9 @@ class RunStore {
   /// key, or 0 when no slot was free; `active` gets the number of active runs seen.
   std::int64_t claim_run(const NewRun& run, int limit, int& active);
   /// Takes over an ended or interrupted run for a redrive: running, owned by this process,
-  /// one more redrive, a `RunRedriven` event. False when another live process owns it.
-  bool claim_redrive(const RunRow& run);
+  /// one more redrive (unless `count` is false: a waiting run that goes on). False when
+  /// another live process owns it.
+  bool claim_redrive(const RunRow& run, bool count = true);
 
   /// The run with this exact id.
   std::optional<RunRow> find_run(std::string_view id);

@@ -228,7 +228,7 @@ TEST_CASE("task-heartbeat keeps a Task with HeartbeatSeconds alive") {
 
 namespace flowrun::test {
 
-TEST_CASE("status shows a recorded ASL run; resume refuses it with a clear error") {
+TEST_CASE("status shows a recorded ASL run; resume with --from is refused with a clear error") {
   TempDir dir;
   std::string state = dir.path().string();
   auto machine = dir.write("m.asl.json", R"({"StartAt": "F", "States": {
@@ -242,7 +242,7 @@ TEST_CASE("status shows a recorded ASL run; resume refuses it with a clear error
   CHECK(summary["steps"][0]["type"] == "Fail");
   ProcessResult text = run_flowrun({"status", "last", "--state-dir", state});
   CHECK(text.out.find("error: Nope: on purpose") != std::string::npos);
-  ProcessResult resume = run_flowrun({"resume", "last", "--state-dir", state});
+  ProcessResult resume = run_flowrun({"resume", "last", "--from", "F", "--state-dir", state});
   CHECK(resume.exit_code == 2);
   CHECK(resume.err.find("Amazon States Language") != std::string::npos);
 }
