@@ -1,9 +1,11 @@
 #include <doctest/doctest.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/background.hpp"
 #include "support/cli_runner.hpp"
 
 // `flowrun resume` of Amazon States Language runs through the real binary: a run stopped
@@ -279,6 +281,50 @@ TEST_CASE("a redrive inside Parallel reruns only the branch that failed") {
   // A branch that succeeded is not run again; one stopped by the failure is.
   CHECK(count_lines(dir.path() / "steady.count") == (steady_succeeded ? 1 : 2));
   CHECK(count_lines(dir.path() / "wobbly.count") == 2);
+}
+
+TEST_CASE("a redrive of an interrupted or cancelled run goes on from where its history says") {
+  for (int signal : {SIGKILL, SIGTERM}) {
+    CAPTURE(signal);
+    TempDir dir;
+    std::string state = (dir.path() / "state").string();
+    auto machine = dir.write("m.asl.json", R"({"StartAt": "First", "States": {
+      "First": {"Type": "Task", "Resource": "arn:first", "ResultPath": "$.first", "Next": "Check"},
+      "Check": {"Type": "Choice", "Default": "Slow",
+                "Choices": [{"Variable": "$.first", "NumericEquals": 0, "Next": "First"}]},
+      "Slow": {"Type": "Task", "Resource": "arn:slow", "ResultPath": "$.slow", "End": true}}})");
+    // Slow blocks until its marker file is removed, the first time only.
+    auto bindings = dir.write("b.yaml",
+                              "arn:first: 'echo x >> first.count; echo 1'\n"
+                              "arn:slow: 'echo x >> slow.count; if [ $(wc -l < slow.count) = 1 ]; "
+                              "then touch slow.started; sleep 60; fi; echo 2'\n");
+    pid_t pid = start_flowrun(
+        {"run", machine.string(), "--resources", bindings.string(), "--state-dir", state},
+        dir.path() / "run");
+    // Killed once the history holds Slow's start (it is committed within 20 ms).
+    REQUIRE(wait_for(
+        [&] {
+          if (!fs::exists(dir.path() / "slow.started")) return false;
+          ProcessResult history = run_flowrun({"history", "last", "--json", "--state-dir", state});
+          json events = json::parse(history.out, nullptr, false);
+          if (!events.is_array()) return false;
+          for (const json& event : events) {
+            if (event["type"] == "TaskStarted" && event["step"] == "Slow") return true;
+          }
+          return false;
+        },
+        30));
+    kill(pid, signal);
+    wait_exit(pid, 30);
+    ProcessResult status = run_flowrun({"status", "last", "--json", "--state-dir", state});
+    CHECK(parse(status)["status"] == (signal == SIGKILL ? "interrupted" : "cancelled"));
+    ProcessResult redriven = run_flowrun({"resume", "last", "--json", "--state-dir", state});
+    INFO(redriven.err);
+    CHECK(redriven.exit_code == 0);
+    CHECK(parse(redriven)["output"] == json{{"first", 1}, {"slow", 2}});
+    CHECK(count_lines(dir.path() / "first.count") == 1);
+    CHECK(count_lines(dir.path() / "slow.count") == 2);
+  }
 }
 
 TEST_CASE("a redrive enters a Fail state again and fails again") {
