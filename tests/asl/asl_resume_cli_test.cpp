@@ -158,6 +158,43 @@ TEST_CASE("--no-wait stops a Parallel only once its other branches have finished
   CHECK(count_lines(dir.path() / "slow.count") == 1);
 }
 
+TEST_CASE("Map iterations waiting for tokens are answered over several resumes") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  auto machine = dir.write("m.asl.json", R"({"StartAt": "Each", "States": {
+    "Each": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "Ask", "States": {
+      "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+              "Next": "After"},
+      "After": {"Type": "Pass", "End": true}}}}}})");
+  auto bindings =
+      dir.write("b.yaml",
+                "arn:aws:states:::sqs:sendMessage: 'printf %s \"$FLOWRUN_TASK_TOKEN\" > "
+                "token-$FLOWRUN_ITEM_INDEX'\n");
+  ProcessResult started =
+      run_flowrun({"run", machine.string(), "--input", "[0, 1, 2]", "--resources",
+                   bindings.string(), "--no-wait", "--json", "--state-dir", state});
+  INFO(started.err);
+  REQUIRE(started.exit_code == 3);
+  std::string id = parse(started)["run_id"];
+  auto answer = [&](int item, const std::string& output) {
+    std::string token = read_text(dir.path() / ("token-" + std::to_string(item)));
+    CHECK(started.err.find(token) != std::string::npos);
+    CHECK(
+        run_flowrun({"task-success", token, "--output", output, "--state-dir", state}).exit_code ==
+        0);
+  };
+  answer(1, R"("b")");
+  ProcessResult partly = run_flowrun({"resume", id, "--no-wait", "--state-dir", state});
+  CHECK(partly.exit_code == 3);
+  CHECK(partly.err.find("waiting for 2 task tokens") != std::string::npos);
+  answer(0, R"("a")");
+  answer(2, R"("c")");
+  ProcessResult resumed = run_flowrun({"resume", id, "--json", "--state-dir", state});
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK(parse(resumed)["output"] == json{"a", "b", "c"});
+}
+
 TEST_CASE("a redrive reruns the failed Task only, appends ExecutionRedriven and counts it") {
   TempDir dir;
   std::string state = (dir.path() / "state").string();
