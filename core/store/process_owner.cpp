@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -32,10 +33,19 @@ std::vector<std::string> stat_fields(pid_t pid) {
   return fields;
 }
 
+// A number field of /proc/PID/stat, or -1. Never throws: a process can vanish while its
+// stat file is read, and a torn or empty field must not end a resume with an exception.
+std::int64_t number_field(const std::string& field) {
+  std::int64_t value = -1;
+  auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+  if (error != std::errc{} || end != field.data() + field.size()) return -1;
+  return value;
+}
+
 std::int64_t start_ticks_of(pid_t pid) {
   std::vector<std::string> fields = stat_fields(pid);
   if (fields.size() < 20 || fields[0] == "Z") return -1;  // field 22 is fields[19]
-  return std::stoll(fields[19]);
+  return number_field(fields[19]);
 }
 
 std::string boot_id() {
@@ -54,9 +64,9 @@ void for_each_process(Visit visit) {
     long pid = std::strtol(entry->d_name, &end, 10);
     if (pid <= 0 || *end != '\0') continue;
     std::vector<std::string> fields = stat_fields(static_cast<pid_t>(pid));
-    if (fields.size() > 2 && fields[0] != "Z") {
-      visit(static_cast<pid_t>(pid), static_cast<pid_t>(std::stol(fields[2])));
-    }
+    if (fields.size() <= 2 || fields[0] == "Z") continue;
+    std::int64_t group = number_field(fields[2]);
+    if (group > 0) visit(static_cast<pid_t>(pid), static_cast<pid_t>(group));
   }
   closedir(proc);
 }

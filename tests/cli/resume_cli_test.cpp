@@ -154,7 +154,7 @@ TEST_CASE("a run whose flowrun was killed is interrupted; resume stops its lefto
   CHECK(listed.size() == 1);
   r.dir.write("fix", "");
   auto resumed = r.flowrun({"resume", "last", "--json"});
-  CHECK(resumed.exit_code == 0);
+  CHECK_MESSAGE(resumed.exit_code == 0, resumed.err);
   CHECK(wait_for([&] { return !is_running(sleeper); }, 5));
   auto after = nlohmann::json::parse(resumed.out);
   CHECK(after["status"] == "succeeded");
