@@ -37,6 +37,12 @@ Database::Database(const std::string& path) : path_(path) {
   }
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db_, 1);
+  // The last connection to close would checkpoint the WAL into the database and delete it:
+  // two fdatasyncs, and the next flowrun then creates a new WAL and syncs its header and the
+  // folder. That was ~25 ms of a 3 ms state-machine run. The WAL stays instead; SQLite's
+  // automatic checkpoint (every 1 000 pages) still folds it in, and durability is the same
+  // (a commit is in the WAL either way).
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }

@@ -91,6 +91,9 @@ std::unique_ptr<Database> open_database(const std::string& path) {
       }
       if (mode != "wal") db->execute("PRAGMA journal_mode = WAL");
       db->execute("PRAGMA synchronous = NORMAL");
+      // The WAL is kept between runs (see Database); after a checkpoint it is cut back to
+      // this size rather than staying as large as the largest transaction made it.
+      db->execute("PRAGMA journal_size_limit = 8388608");
       return db;
     } catch (const DatabaseBusy&) {
       if (std::chrono::steady_clock::now() > until) throw;
