@@ -9,6 +9,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "core/load/json_reader.hpp"
 #include "core/util/text.hpp"
 
 namespace flowrun {
@@ -160,11 +161,21 @@ std::optional<Document> parse_document(const std::string& path, std::string text
     diagnostics.error("empty", path, {}, "the file is empty");
     return std::nullopt;
   }
-  if (is_json_path(path) && !check_json_syntax(path, content, diagnostics, limits)) {
-    return std::nullopt;
-  }
   std::size_t errors_before = diagnostics.error_count();
   try {
+    if (is_json_path(path)) {
+      // Streamed items are converted while they are read: a file that has the streamed key
+      // is checked for syntax errors first, so that they are the only thing reported.
+      bool may_stream = stream && content.find('"' + stream->key + '"') != std::string::npos;
+      if (may_stream && !check_json_syntax(path, content, diagnostics, limits)) {
+        return std::nullopt;
+      }
+      if (std::optional<Node> root = read_json(path, content, diagnostics, limits.reader, stream)) {
+        return Document{source, std::move(*root)};
+      }
+      // Not JSON after all: nlohmann's parser words the error.
+      if (!check_json_syntax(path, content, diagnostics, limits)) return std::nullopt;
+    }
     Node root = read_yaml(path, content, diagnostics, limits.reader, stream);
     if (diagnostics.error_count() > errors_before && root.is_null()) return std::nullopt;
     return Document{source, std::move(root)};
