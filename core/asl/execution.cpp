@@ -277,7 +277,9 @@ void Execution::prepare_context(const Frame& frame) {
 
 void Execution::run_pass(std::uint32_t id) {
   Frame& frame = frames_[id];
-  if (info(frame).identity) return exit_state(id, std::move(frame.input));
+  if (info(frame).identity) {
+    return exit_state(id, std::move(frame.input), nullptr, std::move(frame.input_text));
+  }
   prepare_context(frame);
   const json& definition = frame.state->definition;
   auto result = definition.find("Result");
@@ -297,13 +299,15 @@ void Execution::run_choice(std::uint32_t id) {
   std::string next = choose_next(definition, plain ? frame.input : input, context_);
   const State* target = frame.machine->find(next);
   if (!target) throw AslError("States.Runtime", "Choice state names no state: '" + next + "'");
-  if (plain) return exit_state(id, std::move(frame.input), target);
+  if (plain) return exit_state(id, std::move(frame.input), target, std::move(frame.input_text));
   exit_state(id, state_output(definition, frame.input, input, context_), target);
 }
 
 void Execution::run_succeed(std::uint32_t id) {
   Frame& frame = frames_[id];
-  if (info(frame).identity) return exit_state(id, std::move(frame.input));
+  if (info(frame).identity) {
+    return exit_state(id, std::move(frame.input), nullptr, std::move(frame.input_text));
+  }
   prepare_context(frame);
   const json& definition = frame.state->definition;
   exit_state(id, state_output(definition, frame.input,
@@ -394,9 +398,9 @@ void Execution::run_wait(std::uint32_t id) {
 }
 
 // The state produced `output`: record it, then move to the next state or end the frame.
-void Execution::exit_state(std::uint32_t id, json output, const State* next) {
+void Execution::exit_state(std::uint32_t id, json output, const State* next, std::string text) {
   Frame& frame = frames_[id];
-  std::string text = dump(output);
+  if (text.empty()) text = dump(output);
   if (text.size() > options_.max_payload_bytes) {
     return fail_state(id, "States.DataLimitExceeded",
                       fmt::format("the output of state '{}' is {} bytes, more than the {} bytes "

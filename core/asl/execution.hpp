@@ -155,7 +155,10 @@ class Execution {
   void run_fail(std::uint32_t id);
   void run_wait(std::uint32_t id);
   void complete_state(std::uint32_t id, const nlohmann::json& result);
-  void exit_state(std::uint32_t id, nlohmann::json output, const State* next = nullptr);
+  /// `text`: the output's JSON text when the caller knows it (a state that passes its input
+  /// on unchanged), so that it is not written again.
+  void exit_state(std::uint32_t id, nlohmann::json output, const State* next = nullptr,
+                  std::string text = {});
   void move_to(std::uint32_t id, const State* next, nlohmann::json input, std::string text);
   void end_frame(std::uint32_t id, FrameStatus status);
   void prepare_context(const Frame& frame);
