@@ -44,10 +44,6 @@ class ExpressionChecker {
  public:
   ExpressionChecker(const Workflow& workflow, Diagnostics& diagnostics)
       : workflow_(workflow), diagnostics_(diagnostics), source_(diagnostics.source(workflow.file)) {
-    for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
-      index_.emplace(lower(workflow.steps[i].id), i);
-      step_ids_.push_back(workflow.steps[i].id);
-    }
     for (const auto& param : workflow.params) param_names_.push_back(param.name);
     for (const auto& secret : workflow.secrets) secret_names_.push_back(secret.name);
   }
@@ -209,7 +205,7 @@ class ExpressionChecker {
     } else if (target.kind == expr::NodeKind::Index && !target.star &&
                is_context(*target.children[0], "steps") && target.children.size() > 1 &&
                target.children[1]->kind == expr::NodeKind::Literal) {
-      if (index_.count(lower(expr::to_string(target.children[1]->literal))) == 0) return;
+      if (step_index().count(lower(expr::to_string(target.children[1]->literal))) == 0) return;
       for (const auto& field : kStepFields) {
         if (expr::equals_ignore_case(field, name)) return;
       }
@@ -245,11 +241,13 @@ class ExpressionChecker {
 
   void check_step_ref(const Site& site, std::uint32_t offset, std::uint32_t length,
                       const std::string& name) {
-    auto found = index_.find(lower(name));
+    auto found = step_index().find(lower(name));
     if (found == index_.end()) {
       auto& diag = at(site, offset, length, "expr-unknown-step",
                       fmt::format("unknown step '{}' {}", name, site.where));
-      suggest(diag, name, step_ids_, "");
+      std::vector<std::string> step_ids;
+      for (const Step& step : workflow_.steps) step_ids.push_back(step.id);
+      suggest(diag, name, step_ids, "");
       return;
     }
     if (!site.step || site.in_handler) return;
@@ -266,21 +264,37 @@ class ExpressionChecker {
   }
 
   // Whether step `target` is a (transitive) need of `step`: a depth-first walk of `needs`.
+  // `visited_` is kept between calls and stamped with a new walk number each time, so that a
+  // walk costs what it visits, not the size of the workflow.
   bool is_upstream(const Step& step, std::size_t target) {
-    std::vector<std::uint8_t> seen(workflow_.steps.size(), 0);
+    if (visited_.size() != workflow_.steps.size()) visited_.assign(workflow_.steps.size(), 0);
+    const std::uint32_t walk = ++walks_;
     std::vector<const Step*> stack = {&step};
     while (!stack.empty()) {
       const Step* current = stack.back();
       stack.pop_back();
       for (const auto& need : current->needs) {
-        auto found = index_.find(lower(need));
-        if (found == index_.end() || seen[found->second]) continue;
+        auto found = step_index().find(lower(need));
+        if (found == index_.end() || visited_[found->second] == walk) continue;
         if (found->second == target) return true;
-        seen[found->second] = 1;
+        visited_[found->second] = walk;
         stack.push_back(&workflow_.steps[found->second]);
       }
     }
     return false;
+  }
+
+  // Step ids (lower case) to their index, built when an expression first names a step: most
+  // workflows of thousands of steps have no such expression, and the map was ~1 MiB of the
+  // peak memory of such a run.
+  const std::unordered_map<std::string, std::size_t>& step_index() {
+    if (index_.empty() && !workflow_.steps.empty()) {
+      index_.reserve(workflow_.steps.size());
+      for (std::size_t i = 0; i < workflow_.steps.size(); ++i) {
+        index_.emplace(lower(workflow_.steps[i].id), i);
+      }
+    }
+    return index_;
   }
 
   Diagnostic& at(const Site& site, std::uint32_t offset, std::uint32_t length, std::string code,
@@ -304,8 +318,9 @@ class ExpressionChecker {
   const Workflow& workflow_;
   Diagnostics& diagnostics_;
   const SourceFile* source_;
-  std::unordered_map<std::string, std::size_t> index_;
-  std::vector<std::string> step_ids_;
+  std::unordered_map<std::string, std::size_t> index_;  ///< through step_index()
+  std::vector<std::uint32_t> visited_;                  ///< by is_upstream: the walk that saw it
+  std::uint32_t walks_ = 0;
   std::vector<std::string> param_names_;
   std::vector<std::string> secret_names_;
 };
