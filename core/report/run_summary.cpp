@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/engine/handlers.hpp"
 #include "core/engine/run_folder.hpp"
 #include "core/load/param_values.hpp"
@@ -124,8 +126,16 @@ void append_time(std::string& out, std::int64_t epoch_ms) {
   if (epoch_ms == 0) {
     out += "null";
   } else {
+    // A summary lists states that mostly start and end within the same millisecond: the
+    // last one formatted is kept (per thread: the history writer has its own).
+    thread_local std::int64_t last_ms = -1;
+    thread_local std::string last_text;
+    if (epoch_ms != last_ms) {
+      last_ms = epoch_ms;
+      last_text = format_timestamp(epoch_ms);
+    }
     out += '"';
-    out += format_timestamp(epoch_ms);
+    out += last_text;
     out += '"';
   }
 }
@@ -148,6 +158,17 @@ void append_run_head(std::string& out, const RunState& state, std::string_view k
 }
 
 void append_json_string(std::string& out, std::string_view text) {
+  // Most strings here are ids and state names: printable ASCII that needs no escape.
+  bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x80 && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+    return;
+  }
   if (find_invalid_utf8(text)) {
     out += nlohmann::json(std::string(text))
                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
