@@ -209,10 +209,12 @@ void Execution::advance(std::uint32_t id) {
   }
 }
 
-const Execution::StateInfo& Execution::info(const Frame& frame) {
+const Execution::StateInfo& Execution::info(Frame& frame) {
   const State* state = frame.state;
+  if (frame.info_state == state) return *frame.info;
+  frame.info_state = state;
   auto found = infos_.find(state);
-  if (found != infos_.end()) return found->second;
+  if (found != infos_.end()) return *(frame.info = &found->second);
   StateInfo info;
   if (state->next.is_set()) info.next = frame.machine->find(state->next.name);
   StateType type = *state->type;
@@ -224,7 +226,8 @@ const Execution::StateInfo& Execution::info(const Frame& frame) {
                                           "ResultSelector", "OutputPath"});
   info.identity = (type == StateType::Pass || type == StateType::Succeed) && !data_fields;
   info.plain_choice = type == StateType::Choice && !data_fields;
-  return infos_.emplace(state, info).first->second;
+  frame.info = &infos_.emplace(state, info).first->second;
+  return *frame.info;
 }
 
 void Execution::enter_state(Frame& frame) {

@@ -71,6 +71,16 @@ class Execution {
     const FramePosition* resume = nullptr;  // a continued run: where its children stood
   };
 
+  // Facts of a state computed once: its successor and the names of its events.
+  struct StateInfo {
+    const State* next = nullptr;
+    bool terminal = false;      // End, or a Succeed state
+    bool identity = false;      // a Pass/Succeed with no data fields: output = input
+    bool plain_choice = false;  // a Choice without InputPath/OutputPath
+    std::string_view entered;
+    std::string_view exited;
+  };
+
   struct Frame {
     const StateMachine* machine = nullptr;
     const State* state = nullptr;
@@ -99,6 +109,10 @@ class Execution {
     std::string key;  // "" at the top level, "slot" / "slot.slot" below (history events)
     const FramePosition* resume = nullptr;  // a continued run: where this frame stood
     std::int64_t wait_from_ms = 0;          // a continued Wait: its clock runs from here
+    // info() of `info_state`, kept while the frame stays in that state (infos_ never moves
+    // its entries).
+    const State* info_state = nullptr;
+    const StateInfo* info = nullptr;
   };
 
   struct TaskProcess {
@@ -135,16 +149,6 @@ class Execution {
     bool operator>(const Timer& other) const { return due_ns > other.due_ns; }
   };
 
-  // Facts of a state computed once: its successor and the names of its events.
-  struct StateInfo {
-    const State* next = nullptr;
-    bool terminal = false;      // End, or a Succeed state
-    bool identity = false;      // a Pass/Succeed with no data fields: output = input
-    bool plain_choice = false;  // a Choice without InputPath/OutputPath
-    std::string_view entered;
-    std::string_view exited;
-  };
-
   // execution.cpp: the loop, frames, transitions and pure states
   void advance(std::uint32_t id);
   void enter_state(Frame& frame);
@@ -162,7 +166,7 @@ class Execution {
   void move_to(std::uint32_t id, const State* next, nlohmann::json input, std::string text);
   void end_frame(std::uint32_t id, FrameStatus status);
   void prepare_context(const Frame& frame);
-  const StateInfo& info(const Frame& frame);
+  const StateInfo& info(Frame& frame);
   void wait_for_events();
   void fire_timers();
   void stop_execution(RunStatus status, std::string error, std::string cause);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/load/source.hpp"
@@ -113,6 +114,14 @@ struct State {
   bool has_transition() const { return next.is_set() || end; }
 };
 
+/// Hashes std::string and std::string_view alike, so that a lookup by view copies nothing.
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view name) const {
+    return std::hash<std::string_view>{}(name);
+  }
+};
+
 /// A state machine: the top level of an ASL file, a Parallel branch or a Map processor.
 struct StateMachine {
   SourcePos pos;  ///< the machine's mapping
@@ -123,7 +132,9 @@ struct StateMachine {
   bool has_states = false;  ///< `States` present and a mapping
   SourcePos states_pos;     ///< the `States` key
   std::vector<State> states;
-  std::map<std::string, std::size_t, std::less<>> index;  ///< state name -> position in `states`
+  /// State name -> position in `states`; hashed: a Choice looks its target up by name on
+  /// every transition.
+  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index;
   std::optional<std::int64_t> timeout_seconds;
   std::string version;
   std::vector<FieldKey> fields;  ///< every top-level key, in file order
