@@ -70,8 +70,7 @@ std::string tail_of(const std::string& path, std::size_t count) {
 }
 
 // The approvals that wait, with the commands that answer them.
-std::string render_approvals(const RunState& state, const std::vector<ApprovalRow>& waiting,
-                             const std::string& options) {
+std::string render_approvals(const RunState& state, const std::vector<ApprovalRow>& waiting) {
   std::string text;
   for (const ApprovalRow& approval : waiting) {
     text += fmt::format("\nstep '{}' waits for approval since {} UTC", approval.step_id,
@@ -169,7 +168,7 @@ std::string render_text(const Workflow& workflow, const RunState& state,
     bool is_failure = record.status == StepStatus::Failed || record.status == StepStatus::TimedOut;
     if (is_failure && !record.continued && !failed && i < handlers) failed = i;
   }
-  text += render_approvals(state, waiting, options);
+  text += render_approvals(state, waiting);
   if (failed) {
     const StepRecord& record = state.steps[*failed];
     text += fmt::format("\nstep '{}' {}", workflow.steps[*failed].id, to_string(record.status));

@@ -31,19 +31,19 @@ class Builder {
   Graph build(const StateMachine& machine) {
     graph_.title = machine.comment;
     if (machine.states.empty()) return std::move(graph_);
-    graph_.nodes.push_back({kStart, "start", "start", ""});
+    graph_.nodes.push_back({kStart, "start", "start", "", ""});
     if (machine.find(machine.start_at)) {
       graph_.edges.push_back({kStart, machine.start_at, "", EdgeStyle::Normal});
     }
     add_machine(machine, "");
-    if (has_end_) graph_.nodes.push_back({kEnd, "end", "end", ""});
+    if (has_end_) graph_.nodes.push_back({kEnd, "end", "end", "", ""});
     return std::move(graph_);
   }
 
  private:
   void add_machine(const StateMachine& machine, const std::string& group) {
     for (const State& state : machine.states) {
-      graph_.nodes.push_back({node_id(group, state.name), state.name, node_kind(state), group});
+      graph_.nodes.push_back({node_id(group, state.name), state.name, node_kind(state), group, ""});
       add_nested(state, group);
     }
     for (const State& state : machine.states) add_edges(machine, state, group);

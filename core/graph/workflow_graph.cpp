@@ -136,7 +136,7 @@ class Builder {
       // Handler ids may repeat a main step's id; keep node ids unique.
       if (!group.empty() && !taken_.insert(id).second) id = group + "/" + step.id;
       ids.emplace(step.id, id);
-      graph_.nodes.push_back({id, step.id, step_kind(step), group});
+      graph_.nodes.push_back({id, step.id, step_kind(step), group, ""});
     }
     std::unordered_map<std::string_view, std::vector<BranchRule>> branches;
     for (const Step& step : steps) {

@@ -74,7 +74,7 @@ TEST_CASE("edges that close a cycle are left out and reported") {
 
 TEST_CASE("a graph's layout refers to its edges by their index in the graph") {
   Graph graph;
-  graph.nodes = {{"a", "a", "run", ""}, {"b", "b", "run", ""}};
+  graph.nodes = {{"a", "a", "run", "", ""}, {"b", "b", "run", "", ""}};
   graph.edges = {{"a", "missing", "", {}}, {"a", "b", "", {}}, {"b", "a", "", {}}};
   const Layout layout = layout_graph(graph);
   REQUIRE(layout.segments.size() == 1);

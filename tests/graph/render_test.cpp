@@ -17,8 +17,10 @@ namespace {
 
 Graph diamond() {
   Graph graph;
-  graph.nodes = {
-      {"a", "a", "run", ""}, {"b", "b", "run", ""}, {"c", "c", "run", ""}, {"d", "d", "run", ""}};
+  graph.nodes = {{"a", "a", "run", "", ""},
+                 {"b", "b", "run", "", ""},
+                 {"c", "c", "run", "", ""},
+                 {"d", "d", "run", "", ""}};
   graph.edges = {{"a", "b", "", {}}, {"a", "c", "", {}}, {"b", "d", "", {}}, {"c", "d", "", {}}};
   return graph;
 }
@@ -65,7 +67,7 @@ TEST_CASE("the ascii drawing of a diamond uses only + - | v") {
 
 TEST_CASE("a non-default trigger rule is written beside the arrow it labels") {
   Graph graph;
-  graph.nodes = {{"a", "a", "run", ""}, {"b", "b", "run", ""}};
+  graph.nodes = {{"a", "a", "run", "", ""}, {"b", "b", "run", "", ""}};
   graph.edges = {{"a", "b", "all_done", {}}};
   CHECK(render_text(graph) == R"([a · run]
     ▼ all_done
@@ -120,7 +122,8 @@ TEST_CASE("a group is a labelled section under the top level") {
 
 TEST_CASE("the one edge into a group names the group; other edges across groups are listed") {
   Graph graph;
-  graph.nodes = {{"a", "a", "run", ""}, {"end", "end", "end", ""}, {"m", "my step", "cmd", "g"}};
+  graph.nodes = {
+      {"a", "a", "run", "", ""}, {"end", "end", "end", ""}, {"m", "my step", "cmd", "g"}};
   graph.groups = {{"g", "fan out", ""}};
   graph.edges = {{"a", "end", "if: x > 1", EdgeStyle::Conditional},
                  {"a", "m", "", {}},
@@ -192,7 +195,7 @@ Graph small_graph() {
   Graph graph;
   graph.title = R"(say "hi")";
   graph.nodes = {
-      {"a", "a", "run", ""}, {"end", "end", "end", ""}, {"my-step.1", "my step", "cmd", "g"}};
+      {"a", "a", "run", "", ""}, {"end", "end", "end", ""}, {"my-step.1", "my step", "cmd", "g"}};
   graph.groups = {{"g", "fan out", ""}};
   graph.edges = {{"a", "end", "if: x > 1", EdgeStyle::Conditional},
                  {"a", "my-step.1", "", {}},
