@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/store/run_history.hpp"
+
 namespace flowrun::cli {
 namespace {
 
@@ -46,6 +48,34 @@ std::unordered_map<std::string, ChildRunLink> child_run_links(
     links.emplace(label, std::move(link));
   }
   return links;
+}
+
+int cancel_waiting_children(RunStore& store, const RunRow& run, const Workflow& workflow,
+                            const std::string& cause) {
+  int children = 0;
+  for (const auto& [label, id] : started_child_runs(store, run, workflow)) {
+    std::optional<RunRow> child = store.find_run(id);
+    if (child && effective_status(*child) == RunStatus::Waiting) {
+      children += 1 + cancel_waiting_run(store, *child, cause);
+    }
+  }
+  return children;
+}
+
+int cancel_waiting_run(RunStore& store, const RunRow& run, const std::string& cause) {
+  store.record_cancel(run, cause);
+  return cancel_waiting_children(store, run, load_run_workflow(run),
+                                 "cancelled with its parent run " + run.id);
+}
+
+void settle_child_runs(RunStore& store, const std::string& run_id, const Workflow& workflow,
+                       RunStatus status) {
+  if (status == RunStatus::Waiting || !has_subworkflow(workflow)) return;
+  std::optional<RunRow> run = store.find_run(run_id);
+  if (!run) return;
+  cancel_waiting_children(
+      store, *run, workflow,
+      "cancelled: its parent run " + run_id + " " + std::string(to_string(status)));
 }
 
 }  // namespace flowrun::cli

@@ -27,4 +27,19 @@ std::unordered_map<std::string, ChildRunLink> child_run_links(
     RunStore& store, const RunRow& run, const Workflow& workflow,
     const std::vector<std::uint8_t>& forced);
 
+/// Records as cancelled (with `cause`) each child run of `run` that still waits for an
+/// approval, and the waiting child runs of those; returns how many were cancelled.
+int cancel_waiting_children(RunStore& store, const RunRow& run, const Workflow& workflow,
+                            const std::string& cause);
+
+/// Records `run`, which waits (no process owns it), cancelled with `cause`, and its waiting
+/// child runs with it; returns how many child runs were cancelled.
+int cancel_waiting_run(RunStore& store, const RunRow& run, const std::string& cause);
+
+/// After a run of `workflow` ended `status`: unless it ended waiting, no child run may go on
+/// waiting for it (its parent was stopped by a signal, timed out or failed meanwhile), so
+/// those are recorded cancelled.
+void settle_child_runs(RunStore& store, const std::string& run_id, const Workflow& workflow,
+                       RunStatus status);
+
 }  // namespace flowrun::cli

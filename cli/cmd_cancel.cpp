@@ -33,21 +33,6 @@ bool wait_until_ended(RunStore& store, const std::string& id) {
   return false;
 }
 
-// Cancels a waiting run (no process owns it) and the waiting child runs its `type: workflow`
-// steps wait with; returns how many child runs were cancelled.
-int cancel_waiting(RunStore& store, const RunRow& run, const std::string& cause) {
-  store.record_cancel(run, cause);
-  int children = 0;
-  Workflow workflow = load_run_workflow(run);
-  for (const auto& [label, id] : started_child_runs(store, run, workflow)) {
-    std::optional<RunRow> child = store.find_run(id);
-    if (child && effective_status(*child) == RunStatus::Waiting) {
-      children += 1 + cancel_waiting(store, *child, "cancelled with its parent run " + run.id);
-    }
-  }
-  return children;
-}
-
 int cancel(const CancelOptions& options) {
   std::unique_ptr<RunStore> store = open_history(options.state_dir);
   RunRow run = store->resolve_run(options.run);
@@ -77,7 +62,7 @@ int cancel(const CancelOptions& options) {
     return 0;
   }
   if (status == RunStatus::Waiting) {  // stopped for an approval (--no-wait): no process
-    int children = cancel_waiting(*store, run, "cancelled while it waited for approval");
+    int children = cancel_waiting_run(*store, run, "cancelled while it waited for approval");
     write(stderr, fmt::format("flowrun: run {} cancelled (it waited for approval){}\n", run.id,
                               children == 0 ? std::string()
                                             : fmt::format(", with {} waiting child run{}", children,

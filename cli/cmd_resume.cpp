@@ -135,6 +135,7 @@ int resume_run(const ResumeOptions& options) {
   observer.set_answer_options(state_dir_option(options.state_dir));
   RunState result =
       resume_workflow(workflow, run_options, *folder, std::move(state), recorder, observer);
+  settle_child_runs(*store, folder->run_id(), workflow, result.status);
   if (options.json) {
     write_run_summary(workflow, result, [](std::string_view piece) {
       std::fwrite(piece.data(), 1, piece.size(), stdout);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli/child_runs.hpp"
 #include "cli/cmd_run_asl.hpp"
 #include "cli/history_support.hpp"
 #include "cli/state_dir.hpp"
@@ -289,6 +290,7 @@ int run_file(const RunCommandOptions& options) {
   TerminalObserver observer(workflow, stderr, isatty(STDERR_FILENO) == 1);
   observer.set_answer_options(state_dir_option(options.state_dir));
   RunState state = run_workflow(workflow, run_options, *folder, *recorder, observer);
+  if (store) settle_child_runs(*store, folder->run_id(), workflow, state.status);
   if (options.json) {
     write_run_summary(workflow, state, [](std::string_view piece) {
       std::fwrite(piece.data(), 1, piece.size(), stdout);

@@ -465,3 +465,25 @@ TEST_CASE(
   CHECK(run_flowrun({"approve", child_id, "gate", "--state-dir", state}).exit_code == 0);
   CHECK(wait_exit(flowrun) == 0);
 }
+
+TEST_CASE("a parent that ends while its child run waits (here: timed out) cancels the child run") {
+  TempDir dir;
+  dir.write("child.yaml", "name: gated-child\nsteps:\n  - id: gate\n    type: approval\n");
+  auto parent = dir.write("parent.yaml",
+                          "name: parent\ntimeout: 2s\nsteps:\n  - id: sub\n"
+                          "    type: workflow\n    workflow: child.yaml\n"
+                          "  - id: long\n    run: sleep 30\n");
+  std::string state = (dir.path() / "state").string();
+  auto result = run_flowrun({"run", parent.string(), "--no-wait", "--json", "--state-dir", state});
+  INFO(result.err);
+  CHECK(result.exit_code == 124);
+  json summary = json::parse(result.out);
+  CHECK(summary["status"] == "timed_out");
+  std::vector<json> children = children_of(state, summary["run_id"]);
+  REQUIRE(children.size() == 1);
+  CHECK(children[0]["status"] == "cancelled");
+  auto status = run_flowrun(
+      {"status", children[0]["run_id"].get<std::string>(), "--json", "--state-dir", state});
+  CHECK(json::parse(status.out)["cause"] ==
+        "cancelled: its parent run " + summary["run_id"].get<std::string>() + " timed_out");
+}
