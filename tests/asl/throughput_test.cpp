@@ -98,8 +98,12 @@ TEST_CASE("in-process Pass throughput" * doctest::skip()) {
   double seconds = 0;
   for (int i = 0; i < kChainRuns; ++i) seconds += bench.run(*chain->machine, false);
   report("10 000-state Pass chain x 20, events in memory", double{kChain} * kChainRuns, seconds);
-  report("10 000-state Pass chain, history in SQLite + summary.json", kChain,
-         bench.run(*chain->machine, true));
+  // One run of 10 000 transitions is mostly the fixed cost of a run (its row, its folder, the
+  // last commit); twenty show the cost per transition.
+  double recorded = 0;
+  for (int i = 0; i < kChainRuns; ++i) recorded += bench.run(*chain->machine, true);
+  report("10 000-state Pass chain x 20, history in SQLite + summary.json",
+         double{kChain} * kChainRuns, recorded);
 }
 
 }  // namespace flowrun::test
