@@ -78,8 +78,10 @@ void append_unit(std::string& out, const std::string& run_dir, const std::string
 }
 
 // A fan-out step: its outputs are the array of its children's, and `children` lists them.
+// The children go to `sink` as they are written: 10 000 of them are megabytes of text, which
+// were held twice (their own string, then `out`) at the peak of the run's memory.
 void append_step(std::string& out, const Workflow& workflow, const RunState& state,
-                 std::size_t step, const std::vector<std::string>& secrets) {
+                 std::size_t step, const std::vector<std::string>& secrets, const TextSink& sink) {
   const FanOutSpan* span = state.find_fan_out(step);
   const std::string& id = workflow.steps[step].id;
   if (!span) {
@@ -91,24 +93,26 @@ void append_step(std::string& out, const Workflow& workflow, const RunState& sta
     return;
   }
   const std::size_t base = state.steps.size() + span->first;
-  std::string children = ", \"children\": [";
   std::string outputs = "[";
   for (std::uint32_t i = 0; i < span->count; ++i) {
-    if (i) {
-      children += ", ";
-      outputs += ", ";
-    }
-    std::string label = id + "[" + std::to_string(i) + "]";
-    const StepDetails* details = state.find_details(base + i);
-    append_unit(children, state.run_dir, label, state.record_of(base + i), details, secrets,
-                static_cast<int>(i));
-    append_outputs(outputs, details, secrets);
+    if (i) outputs += ", ";
+    append_outputs(outputs, state.find_details(base + i), secrets);
   }
   outputs += ']';
   append_unit(out, state.run_dir, id, state.steps[step], state.find_details(step), secrets, -1,
               outputs);
   out.pop_back();  // the closing brace: the children follow
-  out += children;
+  out += ", \"children\": [";
+  for (std::uint32_t i = 0; i < span->count; ++i) {
+    if (i) out += ", ";
+    std::string label = id + "[" + std::to_string(i) + "]";
+    append_unit(out, state.run_dir, label, state.record_of(base + i), state.find_details(base + i),
+                secrets, static_cast<int>(i));
+    if (out.size() >= kFlushAt) {
+      sink(out);
+      out.clear();
+    }
+  }
   out += "]}";
 }
 
@@ -234,7 +238,7 @@ void write_run_summary(const Workflow& workflow, const RunState& state, const Te
   out += ", \"steps\": [";
   for (std::size_t i = 0; i < state.steps.size() && i < workflow.steps.size(); ++i) {
     if (i) out += ", ";
-    append_step(out, workflow, state, i, secrets);
+    append_step(out, workflow, state, i, secrets, sink);
     if (out.size() >= kFlushAt) {
       sink(out);
       out.clear();
