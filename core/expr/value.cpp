@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/util/text.hpp"
+
 namespace flowrun::expr {
 namespace {
 
@@ -35,24 +37,6 @@ char32_t decode_at(std::string_view text, std::size_t& i) {
   return code;
 }
 
-void encode(char32_t code, std::string& out) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
 locale_t unicode_locale() {
   static locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
   return locale;
@@ -74,7 +58,7 @@ std::string fold(std::string_view text, Map map) {
     if (i - start == 1) {
       out += static_cast<char>(c);  // an invalid byte stays as it is
     } else {
-      encode(map(code), out);
+      append_utf8(out, map(code));
     }
   }
   return out;

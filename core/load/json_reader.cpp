@@ -1,6 +1,7 @@
 #include "core/load/json_reader.hpp"
 
 #include "core/load/tree_builder.hpp"
+#include "core/util/text.hpp"
 
 namespace flowrun {
 namespace {
@@ -194,24 +195,6 @@ class JsonEvents {
     return value;
   }
 
-  static void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xC0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xE0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-  }
-
   // \uD83D\uDE00 is one character; a lone surrogate is an error, as nlohmann says.
   unsigned read_unicode_escape() {
     unsigned code = read_hex4();
@@ -268,7 +251,7 @@ class JsonEvents {
           out += '\t';
           break;
         case 'u':
-          append_utf8(out, read_unicode_escape());
+          append_utf8(out, static_cast<char32_t>(read_unicode_escape()));
           break;
         default:
           throw NotJson{};

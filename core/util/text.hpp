@@ -16,6 +16,8 @@ std::optional<std::string> closest_match(std::string_view word,
 
 /// Offset of the first byte that is not valid UTF-8, or nullopt when all of `text` is valid.
 std::optional<std::size_t> find_invalid_utf8(std::string_view text);
+/// Appends the UTF-8 encoding of the code point `code` to `out`.
+void append_utf8(std::string& out, char32_t code);
 
 /// Joins items with a separator.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
