@@ -79,9 +79,7 @@ void Scheduler::start_attempt(std::uint32_t step) {
   argv_.clear();
   for (std::string& arg : command_.argv) argv_.push_back(arg.data());
   argv_.push_back(nullptr);
-  extra_env_[2].assign("FLOWRUN_STEP=").append(label_of(step));
-  extra_env_[3].assign("FLOWRUN_ATTEMPT=").append(std::to_string(attempt));
-  extra_env_[4].assign("FLOWRUN_OUTPUT=").append(output_path_);
+  set_attempt_env(step, attempt);
 
   Slot slot;
   slot.step = step;
@@ -449,6 +447,14 @@ std::int64_t Scheduler::kill_grace_ns(const Step& step) const {
                    : workflow_.defaults.kill_grace ? *workflow_.defaults.kill_grace
                                                    : options_.kill_grace;
   return grace.milliseconds * 1000000;
+}
+
+// FLOWRUN_STEP, FLOWRUN_ATTEMPT and FLOWRUN_OUTPUT (output_path_, set before) for what
+// starts next on behalf of `unit`: its command, plugin, child run or sensor check.
+void Scheduler::set_attempt_env(std::uint32_t unit, int attempt) {
+  extra_env_[2].assign("FLOWRUN_STEP=").append(label_of(unit));
+  extra_env_[3].assign("FLOWRUN_ATTEMPT=").append(std::to_string(attempt));
+  extra_env_[4].assign("FLOWRUN_OUTPUT=").append(output_path_);
 }
 
 }  // namespace flowrun

@@ -67,9 +67,7 @@ void Scheduler::start_external(std::uint32_t step, int attempt, const PluginCall
   argv_.clear();
   argv_.push_back(program->data());
   argv_.push_back(nullptr);
-  extra_env_[2].assign("FLOWRUN_STEP=").append(label_of(step));
-  extra_env_[3].assign("FLOWRUN_ATTEMPT=").append(std::to_string(attempt));
-  extra_env_[4].assign("FLOWRUN_OUTPUT=").append(output_path_);
+  set_attempt_env(step, attempt);
   attempt_file_path(folder_.path(), label_of(step), attempt, ".stdout", stdout_path_);
   SpawnRequest request;
   request.program = program->c_str();
@@ -104,9 +102,7 @@ void Scheduler::start_builtin(std::uint32_t step, int attempt, const PluginCall&
   context.working_dir = cwd ? cwd : ".";
   context.log_path = log_path_;
   attempt_file_path(folder_.path(), label_of(step), attempt, ".body", context.spill_path);
-  extra_env_[2].assign("FLOWRUN_STEP=").append(label_of(step));
-  extra_env_[3].assign("FLOWRUN_ATTEMPT=").append(std::to_string(attempt));
-  extra_env_[4].assign("FLOWRUN_OUTPUT=").append(output_path_);
+  set_attempt_env(step, attempt);
   for (char* const* entry =
            environment_.build(rendered ? rendered_.env : definition.env, extra_env_);
        *entry; ++entry) {

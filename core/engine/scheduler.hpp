@@ -117,6 +117,7 @@ class Scheduler {
     return workflow_.steps[state_.step_of(unit)];
   }
   const std::string& label_of(std::uint32_t unit);
+  void set_attempt_env(std::uint32_t unit, int attempt);
   const nlohmann::json* item_of(std::uint32_t unit) const;
   /// The item scope of a fan-out child (filled into `scope`), or nullptr for other units.
   const ItemScope* item_scope_of(std::uint32_t unit, ItemScope& scope) const;

@@ -49,10 +49,8 @@ bool Scheduler::start_command_probe(std::uint32_t unit, SensorRun& run, std::str
   argv_.clear();
   for (std::string& arg : command.argv) argv_.push_back(arg.data());
   argv_.push_back(nullptr);
-  extra_env_[2].assign("FLOWRUN_STEP=").append(label_of(unit));
-  extra_env_[3].assign("FLOWRUN_ATTEMPT=").append(std::to_string(run.probes));
   folder_.attempt_output_path(label_of(unit), 1, output_path_);
-  extra_env_[4].assign("FLOWRUN_OUTPUT=").append(output_path_);
+  set_attempt_env(unit, run.probes);
   SpawnRequest request;
   request.program = command.program.c_str();
   request.argv = argv_.data();

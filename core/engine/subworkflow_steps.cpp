@@ -112,9 +112,7 @@ void Scheduler::start_subworkflow_attempt(std::uint32_t step, int attempt) {
   std::vector<char*> argv;
   for (std::string& arg : command) argv.push_back(arg.data());
   argv.push_back(nullptr);
-  extra_env_[2].assign("FLOWRUN_STEP=").append(label_of(step));
-  extra_env_[3].assign("FLOWRUN_ATTEMPT=").append(std::to_string(attempt));
-  extra_env_[4].assign("FLOWRUN_OUTPUT=").append(output_path_);
+  set_attempt_env(step, attempt);
   attempt_file_path(folder_.path(), label_of(step), attempt, ".stdout", stdout_path_);
   SpawnRequest request;
   request.program = command[0].c_str();
