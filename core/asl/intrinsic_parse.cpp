@@ -110,7 +110,8 @@ class IntrinsicParser {
     return arg;
   }
 
-  // A string literal: `\` escapes the next character (the spec names `'`, `{`, `}`, `\`).
+  // A string literal: `\` escapes the next character. The specification names `'`, `{`, `}`
+  // and `\`; a backslash before anything else is an open escape, an error at run time.
   void parse_string(IntrinsicArg& arg) {
     ++pos_;
     std::size_t start = pos_;
@@ -125,6 +126,7 @@ class IntrinsicParser {
       if (c == '\\') {
         if (at_end()) continue;  // reported as unterminated on the next turn
         c = text_[pos_++];
+        if (c != '\'' && c != '{' && c != '}' && c != '\\') arg.has_open_escape = true;
       }
       value.push_back(c);
     }
@@ -194,6 +196,12 @@ json evaluate_call(const IntrinsicCall& call, const json& input, const ContextOb
 json evaluate_arg(const IntrinsicArg& arg, const json& input, const ContextObject& context) {
   switch (arg.kind) {
     case IntrinsicArg::Kind::Literal:
+      if (arg.has_open_escape) {
+        throw AslError(
+            "States.IntrinsicFailure",
+            fmt::format("the string '{}' has a backslash that escapes none of ' {{ }} \\",
+                        arg.raw));
+      }
       return arg.literal;
     case IntrinsicArg::Kind::Call:
       return evaluate_call(*arg.call, input, context);

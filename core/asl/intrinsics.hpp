@@ -38,6 +38,9 @@ struct IntrinsicArg {
   nlohmann::json literal;  ///< the value, escapes decoded
   std::string raw;         ///< a string literal as written between the quotes (for Format)
   bool is_string = false;  ///< a quoted string literal
+  /// A backslash before a character other than ' { } \ (an "open escape"): the
+  /// specification makes it a runtime error, so evaluation fails with IntrinsicFailure.
+  bool has_open_escape = false;
   std::shared_ptr<const JsonPath> path;
   std::shared_ptr<const IntrinsicCall> call;
   std::size_t offset = 0;  ///< where the argument starts in the text
