@@ -181,6 +181,18 @@ bool evaluate_rule(const json& rule, const json& input, const ContextObject& con
 }  // namespace
 
 bool string_matches(std::string_view text, std::string_view pattern) {
+  // The specification: `\*` and `\\` are the only escapes; any other backslash is an open
+  // escape and a runtime error.
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '\\') continue;
+    if (i + 1 == pattern.size() || (pattern[i + 1] != '*' && pattern[i + 1] != '\\')) {
+      throw AslError("States.Runtime",
+                     fmt::format("StringMatches pattern '{}' has a backslash at offset {} that "
+                                 "escapes neither '*' nor '\\'",
+                                 pattern, i));
+    }
+    ++i;
+  }
   // Iterative glob with backtracking to the last `*`: linear memory, no recursion.
   std::size_t t = 0, p = 0;
   std::size_t star_p = std::string_view::npos, star_t = 0;

@@ -40,8 +40,8 @@ inline bool is_choice_operator(std::string_view key) {
   return parse_choice_operator(key).has_value();
 }
 
-/// StringMatches: `*` matches any run of characters, `\*` a star, `\\` a backslash (a
-/// backslash before any other character stands for that character).
+/// StringMatches: `*` matches any run of characters, `\*` a star, `\\` a backslash; any
+/// other backslash throws AslError States.Runtime (an open escape, as the specification says).
 bool string_matches(std::string_view text, std::string_view pattern);
 
 /// Evaluates one Choice rule (with And/Or/Not) against the effective input.
