@@ -97,16 +97,26 @@ json call_string_split(Args& args) {
   return out;
 }
 
+// `from`'s fields laid over `into`; in deep mode two objects under the same name are merged
+// the same way, recursively (specification: "Deep mode repeats this process recursively").
+void merge_into(json& into, json&& from, bool deep) {
+  for (auto it = from.begin(); it != from.end(); ++it) {
+    auto existing = into.find(it.key());
+    if (deep && existing != into.end() && existing->is_object() && it->is_object()) {
+      merge_into(*existing, std::move(*it), deep);
+    } else {
+      into[it.key()] = std::move(*it);
+    }
+  }
+}
+
 json call_json_merge(Args& args) {
   if (!args[0].is_object() || !args[1].is_object()) {
     fail("States.JsonMerge: the first two arguments must be JSON objects");
   }
   if (!args[2].is_boolean()) fail("States.JsonMerge: the third argument must be a boolean");
-  if (args[2].get<bool>()) {
-    fail("States.JsonMerge: deep merging is not supported; the third argument must be false");
-  }
   json out = std::move(args[0]);
-  for (auto it = args[1].begin(); it != args[1].end(); ++it) out[it.key()] = std::move(*it);
+  merge_into(out, std::move(args[1]), args[2].get<bool>());
   return out;
 }
 
