@@ -100,6 +100,9 @@ class Execution {
     nlohmann::json output;
     std::string error;
     std::string cause;
+    // The Parallel state fails because one of its branches did: besides the branch's own
+    // error name, ErrorEquals "States.BranchFailed" matches (specification, Appendix A).
+    bool branch_failed = false;
     std::unique_ptr<Fanout> fanout;
     std::string token;           // a Task token while one is outstanding
     bool waiting_token = false;  // the callback action ended; the token decides
@@ -185,8 +188,9 @@ class Execution {
 
   // execution_errors.cpp: Retry and Catch
   void fail_state(std::uint32_t id, std::string error, std::string cause);
-  bool try_retry(std::uint32_t id, const std::string& error);
-  bool try_catch(std::uint32_t id, const std::string& error, const std::string& cause);
+  bool try_retry(std::uint32_t id, const std::string& error, bool branch_failed);
+  bool try_catch(std::uint32_t id, const std::string& error, const std::string& cause,
+                 bool branch_failed);
 
   // execution_tasks.cpp: Task states
   void run_task(std::uint32_t id);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/asl/data_flow.hpp"
 #include "core/asl/execution.hpp"
@@ -13,14 +14,22 @@ using nlohmann::json;
 
 // The matching rules of ErrorEquals. States.Runtime is never retried nor caught (it always
 // fails the execution); States.ALL matches every error but States.DataLimitExceeded, which
-// only its own name catches; States.TaskFailed matches every error but States.Timeout.
-bool error_matches(const std::vector<std::string>& names, const std::string& error) {
+// only its own name catches. The specification counts a missed heartbeat as a timeout too
+// ("States.Timeout: ... or failed to heartbeat"), so States.Timeout also matches
+// States.HeartbeatTimeout, and States.TaskFailed matches every error but these two.
+// `branch_failed`: a Parallel state fails because a branch did, so States.BranchFailed
+// matches as well as the branch's own error.
+bool error_matches(const std::vector<std::string>& names, const std::string& error,
+                   bool branch_failed) {
   if (error == "States.Runtime") return false;
+  const bool is_timeout = error == "States.Timeout" || error == "States.HeartbeatTimeout";
   for (const std::string& name : names) {
     if (name == error) return true;
     if (error == "States.DataLimitExceeded") continue;
+    if (name == "States.BranchFailed" && branch_failed) return true;
     if (name == "States.ALL") return true;
-    if (name == "States.TaskFailed" && error != "States.Timeout") return true;
+    if (name == "States.Timeout" && is_timeout) return true;
+    if (name == "States.TaskFailed" && !is_timeout) return true;
   }
   return false;
 }
@@ -40,9 +49,10 @@ double number_field(const json& object, const char* key, double fallback) {
 // The state failed with `error`: its Retry first, then its Catch, else the frame fails.
 void Execution::fail_state(std::uint32_t id, std::string error, std::string cause) {
   Frame& frame = frames_[id];
+  const bool branch_failed = std::exchange(frame.branch_failed, false);
   if (handles_errors(frame.state)) {
-    if (try_retry(id, error)) return;
-    if (try_catch(id, error, cause)) return;
+    if (try_retry(id, error, branch_failed)) return;
+    if (try_catch(id, error, cause, branch_failed)) return;
   }
   StateRun& step = states_[frame.step];
   step.error = error;
@@ -54,11 +64,11 @@ void Execution::fail_state(std::uint32_t id, std::string error, std::string caus
   end_frame(id, FrameStatus::Failed);
 }
 
-bool Execution::try_retry(std::uint32_t id, const std::string& error) {
+bool Execution::try_retry(std::uint32_t id, const std::string& error, bool branch_failed) {
   Frame& frame = frames_[id];
   const std::vector<Retrier>& retriers = frame.state->retriers;
   for (std::size_t i = 0; i < retriers.size(); ++i) {
-    if (!error_matches(retriers[i].error_equals, error)) continue;
+    if (!error_matches(retriers[i].error_equals, error, branch_failed)) continue;
     // The first matching retrier decides, also when it has no attempts left.
     if (frame.retries[i] >= retriers[i].max_attempts) return false;
     const json& definition = frame.state->definition["Retry"][i];
@@ -82,11 +92,12 @@ bool Execution::try_retry(std::uint32_t id, const std::string& error) {
   return false;
 }
 
-bool Execution::try_catch(std::uint32_t id, const std::string& error, const std::string& cause) {
+bool Execution::try_catch(std::uint32_t id, const std::string& error, const std::string& cause,
+                          bool branch_failed) {
   Frame& frame = frames_[id];
   const std::vector<Catcher>& catchers = frame.state->catchers;
   for (std::size_t i = 0; i < catchers.size(); ++i) {
-    if (!error_matches(catchers[i].error_equals, error)) continue;
+    if (!error_matches(catchers[i].error_equals, error, branch_failed)) continue;
     const State* target = frame.machine->find(catchers[i].next.name);
     json output;
     try {

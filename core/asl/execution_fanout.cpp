@@ -191,6 +191,7 @@ void Execution::child_ended(std::uint32_t child_id) {
       for (std::uint32_t other : fanout.children) abort_frame(other);
       push_event(fanout.is_map ? "MapStateFailed" : "ParallelStateFailed", &frame,
                  error_detail(error, cause));
+      frame.branch_failed = !fanout.is_map;
       frame.fanout.reset();
       fail_state(id, std::move(error), std::move(cause));
       if (frames_[id].status == FrameStatus::Ready) ready_.push_back(id);
