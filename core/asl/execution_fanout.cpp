@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "core/asl/data_flow.hpp"
 #include "core/asl/execution.hpp"
 
@@ -26,6 +28,16 @@ std::optional<double> number_or_path(const json& definition, const char* field,
                                                  field, state, dump(value)));
   }
   return value.get<double>();
+}
+
+// MaxConcurrency and ToleratedFailureCount are integers (ToleratedFailurePercentage may be
+// any number from 0 to 100).
+void require_integer(const std::optional<double>& value, const char* field,
+                     const std::string& state) {
+  if (value && std::floor(*value) != *value) {
+    throw AslError("States.Runtime", fmt::format("{} of Map state '{}' must be an integer, got {}",
+                                                 field, state, *value));
+  }
 }
 
 }  // namespace
@@ -75,12 +87,14 @@ void Execution::run_map(std::uint32_t id) {
   context_.erase("Map");
   std::optional<double> limit =
       number_or_path(definition, "MaxConcurrency", "MaxConcurrencyPath", input, context_, name);
+  require_integer(limit, "MaxConcurrency", name);
   fanout->limit = limit ? static_cast<std::size_t>(*limit) : 0;
   std::optional<double> count = number_or_path(definition, "ToleratedFailureCount",
                                                "ToleratedFailureCountPath", input, context_, name);
   std::optional<double> percentage =
       number_or_path(definition, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
                      input, context_, name);
+  require_integer(count, "ToleratedFailureCount", name);
   if (percentage && *percentage > 100) {
     throw AslError("States.Runtime", "ToleratedFailurePercentage of Map state '" + name +
                                          "' must be between 0 and 100");
