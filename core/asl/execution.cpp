@@ -463,8 +463,9 @@ void Execution::end_frame(std::uint32_t id, FrameStatus status) {
   } else {
     run_.status = RunStatus::Failed;
     run_.output = nullptr;
-    run_.error = frame.error;
-    run_.cause = frame.cause;
+    // A Fail state may name no Error or no Cause: the summary then says null, not "".
+    if (!frame.error.empty()) run_.error = frame.error;
+    if (!frame.cause.empty()) run_.cause = frame.cause;
     push_event("ExecutionFailed", nullptr, error_detail(frame.error, frame.cause));
   }
   finished_ = true;
