@@ -91,11 +91,26 @@ class PathParser : public PathCursor {
       segment.kind = PathSegment::Kind::Wildcard;
       return segment;
     }
+    // The specification's Reference Path examples escape any character with a backslash
+    // (`$.store\.book`, `$.foo\@bar.baz\[\[.\?pretty`, `$.\stor\e`) and use `&` in names
+    // (`$.&Ж中`); `&&` and `||` still end a name inside a filter.
     std::size_t start = pos_;
-    while (!at_end() && is_name_char(peek())) ++pos_;
+    std::string name;
+    while (!at_end()) {
+      char c = peek();
+      if (c == '\\' && pos_ + 1 < text_.size()) {
+        name.push_back(text_[pos_ + 1]);
+        pos_ += 2;
+        continue;
+      }
+      bool doubled = pos_ + 1 < text_.size() && text_[pos_ + 1] == c;
+      if (!is_name_char(c) && !((c == '&' || c == '|') && !doubled)) break;
+      name.push_back(c);
+      ++pos_;
+    }
     if (pos_ == start) fail(at_end() ? "the path ends after '.'" : "expected a name after '.'");
     if (peek() == '(') fail("functions such as length() are not supported");
-    segment.name = std::string(text_.substr(start, pos_ - start));
+    segment.name = std::move(name);
     return segment;
   }
 
