@@ -129,10 +129,10 @@ bool evaluate_comparison(const json& rule, const std::string& key, const json& o
     throw AslError(kRuntime,
                    fmt::format("invalid Variable path '{}': {}", variable_path, error.what()));
   }
-  const json* variable =
-      path->is_definite() ? path->find(path->is_context() ? context : input) : nullptr;
+  const json* root = path->root(input, context);
+  const json* variable = path->is_definite() && root ? path->find(*root) : nullptr;
   json many;
-  if (!path->is_definite()) {
+  if (!path->is_definite() && root) {
     many = select_path(input, variable_path, context, kRuntime);
     variable = &many;
   }
@@ -227,18 +227,21 @@ bool evaluate_choice_rule(const json& rule, const json& input, const ContextObje
   return evaluate_rule(rule, input, context, 0);
 }
 
-std::string choose_next(const json& state, const json& input, const ContextObject& context) {
+const json* choose_rule(const json& state, const json& input, const ContextObject& context) {
   auto choices = state.find("Choices");
   if (choices != state.end() && choices->is_array()) {
     for (const json& rule : *choices) {
-      if (evaluate_rule(rule, input, context, 0)) return std::string(string_field(rule, "Next"));
+      if (evaluate_rule(rule, input, context, 0)) return &rule;
     }
   }
-  if (auto it = state.find("Default"); it != state.end() && it->is_string()) {
-    return it->get<std::string>();
-  }
+  if (auto it = state.find("Default"); it != state.end() && it->is_string()) return nullptr;
   throw AslError("States.NoChoiceMatched",
                  "no Choice rule matched the input and the state has no Default");
+}
+
+std::string choose_next(const json& state, const json& input, const ContextObject& context) {
+  const json* rule = choose_rule(state, input, context);
+  return rule ? std::string(string_field(*rule, "Next")) : state["Default"].get<std::string>();
 }
 
 }  // namespace flowrun::asl

@@ -46,6 +46,7 @@ json place_at(json document, const JsonPath& path, json value) {
                     fmt::format("unable to apply ResultPath '{}': {}", path.text(), why));
   };
   if (path.is_context()) throw failure("a ResultPath cannot write the context object ($$)");
+  if (!path.variable().empty()) throw failure("a ResultPath cannot write a variable");
   if (!path.is_reference()) throw failure("a ResultPath must be a Reference Path");
   if (path.segments().empty()) return value;
   json* node = &document;
@@ -145,18 +146,23 @@ json evaluate_template_value(const json& value, const json& input, const Context
 json select_path(const json& document, std::string_view path, const ContextObject& context,
                  std::string_view error_name) {
   auto compiled = compile_or_throw(path, error_name);
-  const json& root = compiled->is_context() ? context : document;
+  const json* root = compiled->root(document, context);
   if (compiled->is_definite()) {
-    const json* node = compiled->find(root);
+    const json* node = root ? compiled->find(*root) : nullptr;
     if (!node) {
       throw AslError(std::string(error_name),
                      fmt::format("the path '{}' does not match anything in the {}", path,
-                                 compiled->is_context() ? "context object" : "input"));
+                                 compiled->root_name()));
     }
     return *node;
   }
+  if (!root) {
+    throw AslError(
+        std::string(error_name),
+        fmt::format("the path '{}' reads the {}, which has no value", path, compiled->root_name()));
+  }
   std::vector<const json*> nodes;
-  compiled->select(root, nodes);
+  compiled->select(*root, nodes);
   json out = json::array();
   for (const json* node : nodes) out.push_back(*node);
   return out;

@@ -75,6 +75,11 @@ nlohmann::json state_output(const nlohmann::json& state, nlohmann::json&& raw_in
 nlohmann::json catcher_output(const nlohmann::json& catcher, const nlohmann::json& raw_input,
                               const nlohmann::json& error_output);
 
+/// The top-level Choice rule that matches first, or nullptr when none does and the state has
+/// a Default; throws States.NoChoiceMatched when it has none.
+const nlohmann::json* choose_rule(const nlohmann::json& state, const nlohmann::json& input,
+                                  const ContextObject& context);
+
 /// The name of the next state of a Choice `state` for `input` (its effective input): the
 /// first matching rule's Next, else Default; throws States.NoChoiceMatched otherwise.
 std::string choose_next(const nlohmann::json& state, const nlohmann::json& input,

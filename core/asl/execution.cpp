@@ -5,6 +5,7 @@
 
 #include "core/asl/data_flow.hpp"
 #include "core/asl/timestamp.hpp"
+#include "core/asl/variables.hpp"
 #include "core/util/error.hpp"
 
 namespace flowrun::asl {
@@ -223,7 +224,7 @@ const Execution::StateInfo& Execution::info(Frame& frame) {
   info.terminal = state->end || type == StateType::Succeed;
   const json& definition = state->definition;
   bool data_fields = has_any(definition, {"InputPath", "Parameters", "Result", "ResultPath",
-                                          "ResultSelector", "OutputPath"});
+                                          "ResultSelector", "OutputPath", "Assign"});
   info.identity = (type == StateType::Pass || type == StateType::Succeed) && !data_fields;
   info.plain_choice = type == StateType::Choice && !data_fields;
   frame.info = &infos_.emplace(state, info).first->second;
@@ -270,6 +271,7 @@ void Execution::run_state(std::uint32_t id) {
 }
 
 void Execution::prepare_context(const Frame& frame) {
+  set_current_variables(&frame.variables);
   *context_state_name_ = frame.state->name;
   if (frame.entered_ms != entered_time_ms_) {
     entered_time_ms_ = frame.entered_ms;
@@ -285,11 +287,13 @@ void Execution::run_pass(std::uint32_t id) {
   }
   prepare_context(frame);
   const json& definition = frame.state->definition;
-  auto result = definition.find("Result");
-  json output = result != definition.end()
-                    ? state_output(definition, frame.input, *result, context_)
-                    : state_output(definition, frame.input,
-                                   effective_input(definition, frame.input, context_), context_);
+  auto found = definition.find("Result");
+  json computed;  // the effective input, when there is no Result
+  const json& result = found != definition.end()
+                           ? *found
+                           : (computed = effective_input(definition, frame.input, context_));
+  json output = state_output(definition, frame.input, result, context_);
+  assign(frame, definition, result);
   exit_state(id, std::move(output));
 }
 
@@ -299,9 +303,14 @@ void Execution::run_choice(std::uint32_t id) {
   const json& definition = frame.state->definition;
   bool plain = info(frame).plain_choice;
   json input = plain ? json() : effective_input(definition, frame.input, context_);
-  std::string next = choose_next(definition, plain ? frame.input : input, context_);
+  const json& chosen_input = plain ? frame.input : input;
+  const json* rule = choose_rule(definition, chosen_input, context_);
+  std::string next =
+      rule ? (*rule)["Next"].get<std::string>() : definition["Default"].get<std::string>();
   const State* target = frame.machine->find(next);
   if (!target) throw AslError("States.Runtime", "Choice state names no state: '" + next + "'");
+  // The chosen rule's Assign, or the state's when the Default is taken (specification).
+  assign(frame, rule ? *rule : definition, chosen_input);
   if (plain) return exit_state(id, std::move(frame.input), target, std::move(frame.input_text));
   exit_state(id, state_output(definition, frame.input, input, context_), target);
 }
@@ -394,6 +403,7 @@ void Execution::run_wait(std::uint32_t id) {
                 "TimestampPath");
   }
   frame.output = state_output(definition, frame.input, input, context_);
+  assign(frame, definition, input);
   frame.status = FrameStatus::Busy;
   ++frame.generation;
   std::int64_t delay_ns = std::max<std::int64_t>(0, due_ms - now_ms) * 1000000;
@@ -442,11 +452,22 @@ void Execution::complete_state(std::uint32_t id, const json& result) {
   Frame& frame = frames_[id];
   try {
     prepare_context(frame);
-    exit_state(id, state_output(frame.state->definition, frame.input, result, context_));
+    json output = state_output(frame.state->definition, frame.input, result, context_);
+    assign(frame, frame.state->definition, result);
+    exit_state(id, std::move(output));
   } catch (const AslError& error) {
     fail_state(id, error.error(), error.cause());
   }
   if (frames_[id].status == FrameStatus::Ready) ready_.push_back(id);
+}
+
+// The `Assign` field of `owner` (the state, a Choice rule or a Catcher), with `$` = `value`
+// (specification, "Using Assign": the result of a Task, Parallel, Map or Pass state, the
+// effective input of a Choice or Wait state, the error output in a Catcher).
+void Execution::assign(Frame& frame, const json& owner, const json& value) {
+  auto found = owner.find("Assign");
+  if (found == owner.end()) return;
+  assign_variables(*found, value, context_, frame.variables);
 }
 
 void Execution::end_frame(std::uint32_t id, FrameStatus status) {

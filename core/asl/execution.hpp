@@ -103,6 +103,9 @@ class Execution {
     // The Parallel state fails because one of its branches did: besides the branch's own
     // error name, ErrorEquals "States.BranchFailed" matches (specification, Appendix A).
     bool branch_failed = false;
+    // State machine variables of this frame's scope (null until a state assigns one); a
+    // branch or iteration starts with a copy of the enclosing frame's.
+    nlohmann::json variables;
     std::unique_ptr<Fanout> fanout;
     std::string token;           // a Task token while one is outstanding
     bool waiting_token = false;  // the callback action ended; the token decides
@@ -169,6 +172,7 @@ class Execution {
   void move_to(std::uint32_t id, const State* next, nlohmann::json input, std::string text);
   void end_frame(std::uint32_t id, FrameStatus status);
   void prepare_context(const Frame& frame);
+  void assign(Frame& frame, const nlohmann::json& owner, const nlohmann::json& value);
   const StateInfo& info(Frame& frame);
   void wait_for_events();
   void fire_timers();

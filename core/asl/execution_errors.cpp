@@ -101,8 +101,12 @@ bool Execution::try_catch(std::uint32_t id, const std::string& error, const std:
     const State* target = frame.machine->find(catchers[i].next.name);
     json output;
     try {
-      output = catcher_output(frame.state->definition["Catch"][i], frame.input,
-                              json{{"Error", error}, {"Cause", cause}});
+      prepare_context(frame);
+      const json& catcher = frame.state->definition["Catch"][i];
+      json error_output{{"Error", error}, {"Cause", cause}};
+      output = catcher_output(catcher, frame.input, error_output);
+      // The catcher's Assign replaces the state's (specification, "Error output").
+      assign(frame, catcher, error_output);
     } catch (const AslError& failure) {
       // A catcher whose ResultPath cannot be applied fails the state with that error.
       StateRun& step = states_[frame.step];

@@ -145,6 +145,7 @@ void Execution::start_children(std::uint32_t id) {
     child.key = frame.key.empty() ? std::to_string(index) : frame.key + "." + std::to_string(index);
     child.item_index = fanout.is_map ? static_cast<std::int64_t>(index) : frame.item_index;
     child.item_text = frame.item_text;
+    child.variables = frame.variables;
     if (fanout.is_map) {
       child.item_text = std::make_shared<const std::string>(dump(child.input));
       push_event("MapIterationStarted", &frame, fmt::format("{{\"index\":{}}}", index));

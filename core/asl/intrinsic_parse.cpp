@@ -209,18 +209,18 @@ json evaluate_arg(const IntrinsicArg& arg, const json& input, const ContextObjec
       break;
   }
   const JsonPath& path = *arg.path;
-  const json& root = path.is_context() ? context : input;
-  if (path.is_definite()) {
-    const json* node = path.find(root);
+  const json* root = path.root(input, context);
+  if (path.is_definite() || !root) {
+    const json* node = root ? path.find(*root) : nullptr;
     if (!node) {
       throw AslError("States.IntrinsicFailure",
                      fmt::format("the path '{}' does not match anything in the {}", path.text(),
-                                 path.is_context() ? "context object" : "input"));
+                                 path.root_name()));
     }
     return *node;
   }
   std::vector<const json*> nodes;
-  path.select(root, nodes);
+  path.select(*root, nodes);
   json out = json::array();
   for (const json* node : nodes) out.push_back(*node);
   return out;

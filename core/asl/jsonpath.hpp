@@ -50,7 +50,8 @@ struct PathSegment {
   std::shared_ptr<const FilterExpr> filter;  ///< Filter
 };
 
-/// A parsed path. `$$` paths read the context object instead of the input.
+/// A parsed path. `$$` paths read the context object instead of the input, `$name` paths
+/// the state machine variable `name`.
 class JsonPath {
  public:
   /// Parses `text`; throws PathSyntaxError naming the offending offset.
@@ -58,6 +59,13 @@ class JsonPath {
 
   const std::string& text() const { return text_; }
   bool is_context() const { return context_; }
+  /// The variable a `$name...` path reads, or "" for the input and the context object.
+  const std::string& variable() const { return variable_; }
+  /// The node the segments apply to: the context object, the variable (nullptr when it has
+  /// no value) or `input`.
+  const nlohmann::json* root(const nlohmann::json& input, const nlohmann::json& context) const;
+  /// What root() reads, for messages: "input", "context object" or "variable 'name'".
+  std::string root_name() const;
   /// True when the path can select at most one node (names and indices only): a definite
   /// path yields that node, an indefinite one an array of every match.
   bool is_definite() const { return definite_; }
@@ -74,6 +82,7 @@ class JsonPath {
   friend class PathParser;
   std::string text_;
   bool context_ = false;
+  std::string variable_;
   bool definite_ = true;
   std::vector<PathSegment> segments_;
 };

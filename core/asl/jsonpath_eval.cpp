@@ -2,6 +2,7 @@
 
 #include "core/asl/jsonpath.hpp"
 #include "core/asl/jsonpath_filter.hpp"
+#include "core/asl/variables.hpp"
 
 namespace flowrun::asl {
 namespace {
@@ -252,6 +253,18 @@ bool evaluate_filter(const FilterExpr& expr, const json& current, const json& ro
     }
   }
   return false;
+}
+
+const json* JsonPath::root(const json& input, const json& context) const {
+  if (context_) return &context;
+  if (!variable_.empty()) return find_variable(variable_);
+  return &input;
+}
+
+std::string JsonPath::root_name() const {
+  if (context_) return "context object";
+  if (!variable_.empty()) return "variable '" + variable_ + "'";
+  return "input";
 }
 
 void JsonPath::select(const json& root, Nodes& out) const {

@@ -50,6 +50,7 @@ class PathParser : public PathCursor {
     path.text_ = std::string(text_);
     if (!eat('$')) fail("a path must start with '$'");
     path.context_ = eat('$');
+    if (!path.context_) path.variable_ = parse_variable_name();
     path.segments_ = parse_segments(false);
     if (pos_ != text_.size()) fail(fmt::format("unexpected '{}'", text_[pos_]));
     for (const PathSegment& segment : path.segments_) {
@@ -83,6 +84,19 @@ class PathParser : public PathCursor {
       }
     }
     return segments;
+  }
+
+  // `$name`: a variable (a Unicode identifier; bytes of multi-byte UTF-8 characters count as
+  // letters), or "" when the path reads the input.
+  std::string parse_variable_name() {
+    auto is_start = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+             static_cast<unsigned char>(c) >= 0x80;
+    };
+    if (at_end() || !is_start(peek())) return "";
+    std::size_t start = pos_;
+    while (!at_end() && (is_start(peek()) || (peek() >= '0' && peek() <= '9'))) ++pos_;
+    return std::string(text_.substr(start, pos_ - start));
   }
 
   PathSegment parse_dot_member() {
