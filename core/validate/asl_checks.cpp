@@ -295,6 +295,7 @@ class Checker {
       case StateType::Task:
         require(state, has("Resource"), "asl-missing-resource",
                 fmt::format("Task state '{}' has no 'Resource'", state.name));
+        check_heartbeat(state);
         break;
       case StateType::Choice:
         if (!has("Choices") || state.choices.empty()) check_choices(state);
@@ -316,6 +317,23 @@ class Checker {
       default:
         break;
     }
+  }
+
+  // The specification: "the HeartbeatSeconds interval MUST be smaller than the
+  // TimeoutSeconds value" (checked when both are written as numbers).
+  void check_heartbeat(const State& state) {
+    const nlohmann::json& definition = state.definition;
+    auto timeout = definition.find("TimeoutSeconds");
+    auto heartbeat = definition.find("HeartbeatSeconds");
+    if (timeout == definition.end() || heartbeat == definition.end()) return;
+    if (!timeout->is_number() || !heartbeat->is_number()) return;
+    if (heartbeat->get<double>() < timeout->get<double>()) return;
+    const auto* field = find_field(state.fields, "HeartbeatSeconds");
+    diagnostics_.error("asl-heartbeat-not-below-timeout", file_, field->pos,
+                       fmt::format("HeartbeatSeconds of Task state '{}' must be smaller than its "
+                                   "TimeoutSeconds ({})",
+                                   state.name, timeout->dump()),
+                       field->length);
   }
 
   void check_choices(const State& state) {

@@ -166,6 +166,20 @@ States:
   }
 }
 
+TEST_CASE("a Task's HeartbeatSeconds must be smaller than its TimeoutSeconds") {
+  auto d = check(
+      "StartAt: A\nStates:\n  A: {Type: Task, Resource: r, TimeoutSeconds: 5, "
+      "HeartbeatSeconds: 5, End: true}\n");
+  REQUIRE(d.items().size() == 1);
+  CHECK(d.items()[0].code == "asl-heartbeat-not-below-timeout");
+  CHECK(d.items()[0].message ==
+        "HeartbeatSeconds of Task state 'A' must be smaller than its TimeoutSeconds (5)");
+  CHECK(check("StartAt: A\nStates:\n  A: {Type: Task, Resource: r, TimeoutSeconds: 5, "
+              "HeartbeatSeconds: 4, End: true}\n")
+            .items()
+            .empty());
+}
+
 TEST_CASE("a Choice state needs a non-empty Choices list") {
   SUBCASE("missing") {
     auto d = check("StartAt: A\nStates:\n  A: {Type: Choice, Default: B}\n  B: {Type: Succeed}\n");
