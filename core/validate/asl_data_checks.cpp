@@ -139,6 +139,14 @@ class DataChecker {
       reporter_.error_at("asl-invalid-path", value, 0,
                          fmt::format("{} cannot write into the context object ($$)", what));
     }
+    // `$name` is a variable, which only Assign sets (specification: "ResultPath MUST NOT
+    // reference a variable").
+    if (kind == PathKind::Reference && what.rfind("ResultPath", 0) == 0 && value.text.size() > 1 &&
+        value.text[0] == '$' && value.text[1] != '$' && value.text[1] != '.' &&
+        value.text[1] != '[') {
+      reporter_.error_at("asl-invalid-path", value, 0,
+                         fmt::format("{} cannot write into a variable; use Assign", what));
+    }
   }
 
   // The developer guide lists the intrinsics a Fail state's ErrorPath/CausePath may use: those

@@ -84,6 +84,18 @@ TEST_CASE("ResultPath and ItemsPath must be Reference Paths") {
             "context object ($$)"});
 }
 
+TEST_CASE("a ResultPath cannot name a variable, other paths can read one") {
+  auto d = check(std::string(kHeader) + R"yaml(  S:
+    Type: Pass
+    Parameters: {"v.$": "$count", "w.$": "States.MathAdd($count, 1)"}
+    ResultPath: $count
+    End: true
+)yaml");
+  CHECK(lines(d) == std::vector<std::string>{
+                        "6:17: error [asl-invalid-path] ResultPath of state 'S' cannot write into "
+                        "a variable; use Assign"});
+}
+
 TEST_CASE("intrinsic calls are checked for names, arguments and syntax") {
   auto d = check(std::string(kHeader) + R"yaml(  S:
     Type: Pass
