@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "core/asl/data_flow.hpp"
 #include "core/asl/timestamp.hpp"
 #include "core/asl/variables.hpp"
@@ -377,7 +379,7 @@ void Execution::run_wait(std::uint32_t id) {
                                                    "integer, got {}",
                                                    field, frame.state->name, dump(value)));
     }
-    return from_ms + value.get<std::int64_t>() * 1000;
+    return from_ms + std::min(value.get<std::int64_t>(), kMaxDelayMs / 1000) * 1000;
   };
   auto time_of = [&](const json& value, const char* field) {
     std::optional<Timestamp> date;
@@ -406,7 +408,7 @@ void Execution::run_wait(std::uint32_t id) {
   assign(frame, definition, input);
   frame.status = FrameStatus::Busy;
   ++frame.generation;
-  std::int64_t delay_ns = std::max<std::int64_t>(0, due_ms - now_ms) * 1000000;
+  std::int64_t delay_ns = std::clamp<std::int64_t>(due_ms - now_ms, 0, kMaxDelayMs) * 1000000;
   timers_.push({monotonic_ns() + delay_ns, id, frame.generation, TimerKind::Wait, 0});
 }
 

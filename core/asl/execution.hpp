@@ -81,6 +81,10 @@ class Execution {
     std::string_view exited;
   };
 
+  // The longest delay a timer takes (100 years): a Wait until the year 2999, or a retry
+  // backoff grown past it, waits this long instead of overflowing the clock arithmetic.
+  static constexpr std::int64_t kMaxDelayMs = 100LL * 366 * 24 * 3600 * 1000;
+
   struct Frame {
     const StateMachine* machine = nullptr;
     const State* state = nullptr;

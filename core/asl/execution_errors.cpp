@@ -82,7 +82,8 @@ bool Execution::try_retry(std::uint32_t id, const std::string& error, bool branc
     }
     ++frame.retries[i];
     ++frame.retry_count;
-    auto delay_ms = static_cast<std::int64_t>(std::llround(delay * 1000));
+    auto delay_ms = static_cast<std::int64_t>(
+        std::llround(std::min(delay * 1000, static_cast<double>(kMaxDelayMs))));
     observer_.task_retrying(states_[frame.step], error, delay_ms);
     frame.status = FrameStatus::Busy;
     ++frame.generation;
