@@ -146,7 +146,8 @@ ExecutionResult Execution::run(const json& input) {
   // The whole-run timeout counts from this start, also for a redrive.
   if (machine_.timeout_seconds) {
     timers_.push(
-        {monotonic_ns() + *machine_.timeout_seconds * 1000000000, 0, 0, TimerKind::RunTimeout, 0});
+        {monotonic_ns() + std::min(*machine_.timeout_seconds, kMaxDelayMs / 1000) * 1000000000, 0,
+         0, TimerKind::RunTimeout, 0});
   }
   if (!root.state) {
     root.error = "States.Runtime";

@@ -230,7 +230,7 @@ std::int64_t Execution::task_seconds(const Frame& frame, const char* field,
                                                  "got {}",
                                                  field, frame.state->name, dump(value)));
   }
-  return value.get<std::int64_t>();
+  return std::min(value.get<std::int64_t>(), kMaxDelayMs / 1000);
 }
 
 EnvironmentBuilder& Execution::environment_for(const TaskAction& action) {
