@@ -125,7 +125,8 @@ Execution::Execution(const StateMachine& machine, RunState run, const ExecutionO
   context_retry_count_ = &state["RetryCount"];
 }
 
-Execution::~Execution() = default;
+// The current variable scope points into frames_: it must not outlive them.
+Execution::~Execution() { set_current_variables(nullptr); }
 
 ExecutionResult Execution::run(const json& input) {
   run_.status = RunStatus::Running;
