@@ -40,7 +40,7 @@ constexpr PathField kPathFields[] = {
 };
 
 constexpr const char* kTemplateFields[] = {"Parameters", "ResultSelector", "ItemSelector",
-                                           "Credentials"};
+                                           "Credentials", "Assign"};
 
 class DataChecker {
  public:
@@ -86,6 +86,7 @@ class DataChecker {
         check_template(*value, fmt::format("{} {}", key, where), 0);
       }
     }
+    check_assign_names(state.find("Assign"), where);
     if (const Node* batcher = state.find("ItemBatcher"); batcher && batcher->is_mapping()) {
       for (const char* key : {"MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"}) {
         if (const Node* value = batcher->find(key)) {
@@ -101,6 +102,17 @@ class DataChecker {
     const Node* type = state.find("Type");
     if (type && type->is_string() && type->text == "Choice") {
       check_choice_rules(state, name, reporter_);
+    }
+  }
+
+  // The specification reserves the variable `states`: no Assign may set it.
+  void check_assign_names(const Node* assign, const std::string& where) {
+    if (!assign || !assign->is_mapping()) return;
+    for (const auto& entry : assign->entries) {
+      if (entry.key.text == "states" || entry.key.text == "states.$") {
+        reporter_.error("asl-invalid-template", entry.key,
+                        fmt::format("Assign {} sets the reserved variable 'states'", where));
+      }
     }
   }
 

@@ -96,6 +96,19 @@ TEST_CASE("a ResultPath cannot name a variable, other paths can read one") {
                         "a variable; use Assign"});
 }
 
+TEST_CASE("Assign is read like a payload template and cannot set 'states'") {
+  auto d = check(std::string(kHeader) + R"yaml(  S:
+    Type: Pass
+    Assign: {"ok.$": "$.a", "bad.$": "$.a[", "states": 1}
+    End: true
+)yaml");
+  CHECK(lines(d) == std::vector<std::string>{
+                        "5:43: error [asl-invalid-path] 'bad.$' in Assign of state 'S' is not a "
+                        "valid path: the path ends inside '['",
+                        "5:46: error [asl-invalid-template] Assign of state 'S' sets the reserved "
+                        "variable 'states'"});
+}
+
 TEST_CASE("intrinsic calls are checked for names, arguments and syntax") {
   auto d = check(std::string(kHeader) + R"yaml(  S:
     Type: Pass
