@@ -15,6 +15,7 @@
 #include "core/asl/execution_position.hpp"
 #include "core/asl/task_tokens.hpp"
 #include "core/report/asl_summary.hpp"
+#include "core/store/asl_history.hpp"
 #include "core/store/asl_recorder.hpp"
 #include "core/store/run_history.hpp"
 #include "core/util/error.hpp"
@@ -52,15 +53,17 @@ nlohmann::json read_json_file(const std::string& path) {
 asl::ExecutionPosition read_position(RunStore& store, const RunRow& run,
                                      const asl::StateMachine& machine, bool redrive) {
   std::vector<EventRow> rows = store.events_of(run.key);
-  std::vector<asl::RecordedEvent> events;
-  events.reserve(rows.size());
-  for (const EventRow& row : rows) {
-    events.push_back(
-        asl::RecordedEvent{row.at_ms, row.type, row.step_id, row.frame, row.attempt, row.detail});
-  }
+  std::vector<AttemptRow> attempt_rows = store.attempts_of(run.key);
+  std::vector<asl::RecordedEvent> events = recorded_events(rows);
   asl::ExecutionPosition position = asl::reconstruct_position(machine, events);
+  // A summary the run completed lists its state executions exactly; a run whose flowrun was
+  // killed never completed it, and its history tells them.
   nlohmann::json summary = read_json_file(run.run_dir + "/summary.json");
-  if (summary.is_object()) position.states = read_asl_steps(machine, summary);
+  if (summary.is_object() && summary.value("status", "") != to_string(RunStatus::Running)) {
+    position.states = read_asl_steps(machine, summary);
+  } else {
+    position.states = asl::recorded_state_runs(machine, events, recorded_attempts(attempt_rows));
+  }
   if (redrive) {  // what was left running or waiting was stopped
     for (asl::StateRun& step : position.states) {
       if (step.status == StepStatus::Running || step.status == StepStatus::Waiting) {
@@ -68,9 +71,8 @@ asl::ExecutionPosition read_position(RunStore& store, const RunRow& run,
       }
     }
   } else {  // the Parallel and Map states around a waiting Task are entered again
-    std::erase_if(position.states, [](const asl::StateRun& step) {
-      return step.status == StepStatus::Running;
-    });
+    std::erase_if(position.states,
+                  [](const asl::StateRun& step) { return step.status == StepStatus::Running; });
   }
   return position;
 }

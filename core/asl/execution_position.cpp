@@ -1,5 +1,6 @@
 #include "core/asl/execution_position.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace flowrun::asl {
@@ -121,6 +122,11 @@ ExecutionPosition reconstruct_position(const StateMachine& machine,
   for (const RecordedEvent& event : events) replay_event(event, root, position);
   position.root = settle(root, &machine);
   return position;
+}
+
+bool has_frame_tags(const std::vector<RecordedEvent>& events) {
+  return std::any_of(events.begin(), events.end(),
+                     [](const RecordedEvent& event) { return !event.frame.empty(); });
 }
 
 const State* find_state_anywhere(const StateMachine& machine, std::string_view name) {

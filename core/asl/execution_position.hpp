@@ -58,6 +58,10 @@ struct ExecutionPosition {
 ExecutionPosition reconstruct_position(const StateMachine& machine,
                                        const std::vector<RecordedEvent>& events);
 
+/// True when some event names a frame: the history was recorded with frame tags (an older
+/// flowrun wrote branch and iteration events as the top level's).
+bool has_frame_tags(const std::vector<RecordedEvent>& events);
+
 /// The state named `name` anywhere in `machine` (branches and Map processors too).
 const State* find_state_anywhere(const StateMachine& machine, std::string_view name);
 

@@ -409,3 +409,102 @@ TEST_CASE("a redrive of a timed-out run keeps its Wait's clock and restarts the 
 }
 
 }  // namespace flowrun::test
+
+namespace flowrun::test {
+namespace {
+
+// The ids and statuses a summary lists, as "id=status".
+std::vector<std::string> step_list(const json& summary) {
+  std::vector<std::string> steps;
+  for (const json& step : summary["steps"]) {
+    steps.push_back(step["id"].get<std::string>() + "=" + step["status"].get<std::string>());
+  }
+  return steps;
+}
+
+// Starts `args` in the background and SIGKILLs it once `marker` exists and the history
+// holds the `count`-th start of Task `state` (committed within 20 ms).
+void kill_when_started(const std::vector<std::string>& args, const fs::path& out,
+                       const fs::path& marker, const std::string& state_dir,
+                       const std::string& state, std::size_t count) {
+  pid_t pid = start_flowrun(args, out);
+  REQUIRE(wait_for(
+      [&] {
+        if (!fs::exists(marker)) return false;
+        ProcessResult history =
+            run_flowrun({"history", "last", "--json", "--state-dir", state_dir});
+        json events = json::parse(history.out, nullptr, false);
+        if (!events.is_array()) return false;
+        std::size_t started = 0;
+        for (const json& event : events) {
+          if (event["type"] == "TaskStarted" && event["step"] == state) ++started;
+        }
+        return started >= count;
+      },
+      30));
+  kill(pid, SIGKILL);
+  wait_exit(pid, 30);
+}
+
+}  // namespace
+
+TEST_CASE("the summary of a redriven interrupted run lists every state execution once") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  auto machine = dir.write("m.asl.json", R"({"StartAt": "Begin", "States": {
+    "Begin": {"Type": "Pass", "Result": {"n": 1}, "Next": "Fetch"},
+    "Fetch": {"Type": "Task", "Resource": "arn:fetch", "ResultPath": "$.fetched", "Next": "Shape"},
+    "Shape": {"Type": "Pass", "Parameters": {"n.$": "$.n", "fetched.$": "$.fetched"}, "Next": "Slow"},
+    "Slow": {"Type": "Task", "Resource": "arn:slow", "ResultPath": "$.slow", "Next": "Finish"},
+    "Finish": {"Type": "Pass", "End": true}}})");
+  // Call N of Slow blocks while hold-N exists: the run (and a redrive) are killed there.
+  auto bindings = dir.write("b.yaml",
+                            "arn:fetch: 'echo x >> fetch.count; echo 5'\n"
+                            "arn:slow: 'echo x >> slow.count; n=$(wc -l < slow.count); touch "
+                            "slow.started-$n; if [ -f hold-$n ]; then sleep 60; fi; echo 2'\n");
+  dir.write("hold-1", "");
+  kill_when_started(
+      {"run", machine.string(), "--resources", bindings.string(), "--state-dir", state},
+      dir.path() / "run", dir.path() / "slow.started-1", state, "Slow", 1);
+  ProcessResult status = run_flowrun({"status", "last", "--json", "--state-dir", state});
+  REQUIRE(parse(status)["status"] == "interrupted");
+  std::string id = parse(status)["run_id"];
+
+  SUBCASE("one redrive") {
+    ProcessResult redriven = run_flowrun({"resume", id, "--json", "--state-dir", state});
+    INFO(redriven.err);
+    REQUIRE(redriven.exit_code == 0);
+    json summary = parse(redriven);
+    CHECK(summary["output"] == json{{"n", 1}, {"fetched", 5}, {"slow", 2}});
+    CHECK(summary["redrive_count"] == 1);
+    CHECK(step_list(summary) == std::vector<std::string>{"Begin=succeeded", "Fetch=succeeded",
+                                                         "Shape=succeeded", "Slow=cancelled",
+                                                         "Slow=succeeded", "Finish=succeeded"});
+    // The Task before the kill keeps its log and exit code.
+    CHECK(summary["steps"][1]["exit_code"] == 0);
+    CHECK(summary["steps"][1]["log"].is_string());
+    CHECK(summary["steps"][1]["attempts"] == 1);
+    // summary.json and `status` say the same.
+    json file = json::parse(read_text(fs::path(state) / "runs" / id / "summary.json"));
+    CHECK(file["steps"] == summary["steps"]);
+    CHECK(parse(run_flowrun({"status", id, "--json", "--state-dir", state}))["steps"] ==
+          summary["steps"]);
+  }
+  SUBCASE("a redrive killed too, then another") {
+    dir.write("hold-2", "");
+    kill_when_started({"resume", id, "--state-dir", state}, dir.path() / "resume",
+                      dir.path() / "slow.started-2", state, "Slow", 2);
+    ProcessResult redriven = run_flowrun({"resume", id, "--json", "--state-dir", state});
+    INFO(redriven.err);
+    REQUIRE(redriven.exit_code == 0);
+    json summary = parse(redriven);
+    CHECK(summary["redrive_count"] == 2);
+    CHECK(step_list(summary) == std::vector<std::string>{"Begin=succeeded", "Fetch=succeeded",
+                                                         "Shape=succeeded", "Slow=cancelled",
+                                                         "Slow=cancelled", "Slow=succeeded",
+                                                         "Finish=succeeded"});
+  }
+  CHECK(count_lines(dir.path() / "fetch.count") == 1);
+}
+
+}  // namespace flowrun::test

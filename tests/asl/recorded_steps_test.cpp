@@ -1,0 +1,137 @@
+#include "core/asl/recorded_steps.hpp"
+
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include "core/report/asl_summary.hpp"
+#include "core/store/asl_history.hpp"
+#include "core/validate/load_definition.hpp"
+#include "support/background.hpp"
+#include "support/cli_runner.hpp"
+
+// The state executions read back from a recorded history (for the summary of a redriven run
+// whose flowrun was killed) are the ones the run's own summary lists: runs through the real
+// binary, then the history in SQLite against summary.json.
+
+namespace flowrun::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// A Task, a Task retried then caught, a Map with a tolerated failure, a Parallel whose
+// branch fails with ErrorPath (caught), then a Fail state.
+constexpr const char* kMachine = R"({"StartAt": "Prep", "States": {
+  "Prep": {"Type": "Pass", "Result": {"items": [1, 2, 3], "kind": "Custom"}, "Next": "Work"},
+  "Work": {"Type": "Task", "Resource": "arn:ok", "ResultPath": "$.ok", "Next": "Flaky"},
+  "Flaky": {"Type": "Task", "Resource": "arn:bad", "Next": "Each",
+            "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1, "IntervalSeconds": 0}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.caught", "Next": "Each"}]},
+  "Each": {"Type": "Map", "ItemsPath": "$.items", "ToleratedFailureCount": 1,
+           "MaxConcurrency": 1, "ResultPath": "$.each", "Next": "Both",
+           "ItemProcessor": {"StartAt": "Item", "States": {
+             "Item": {"Type": "Task", "Resource": "arn:item", "End": true}}}},
+  "Both": {"Type": "Parallel", "ResultPath": "$.both", "Next": "Stop",
+           "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Stop"}],
+           "Branches": [
+             {"StartAt": "Quick", "States": {"Quick": {"Type": "Pass", "End": true}}},
+             {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "ErrorPath": "$.kind",
+                                                     "Cause": "boom"}}}]},
+  "Stop": {"Type": "Fail", "Error": "Done", "Cause": "finished"}}})";
+
+constexpr const char* kBindings =
+    "arn:ok: 'echo 1'\n"
+    "arn:bad: 'echo broken >&2; exit 4'\n"
+    "arn:item: 'if [ \"$FLOWRUN_ITEM\" = 2 ]; then echo bad item >&2; exit 3; fi; echo "
+    "$FLOWRUN_ITEM'\n";
+
+Definition load(const fs::path& path) {
+  Diagnostics diagnostics;
+  std::optional<Definition> definition = load_definition(path.string(), diagnostics);
+  REQUIRE(definition);
+  REQUIRE(definition->machine);
+  return std::move(*definition);
+}
+
+// The steps the history of run `id` records, written as a summary writes them.
+json recorded_steps(const std::string& state_dir, const std::string& id,
+                    const asl::StateMachine& machine) {
+  std::unique_ptr<RunStore> store = RunStore::open_existing(state_dir);
+  REQUIRE(store);
+  std::optional<RunRow> run = store->find_run(id);
+  REQUIRE(run);
+  std::vector<EventRow> events = store->events_of(run->key);
+  std::vector<AttemptRow> attempts = store->attempts_of(run->key);
+  std::vector<asl::StateRun> runs =
+      asl::recorded_state_runs(machine, recorded_events(events), recorded_attempts(attempts));
+  return json::parse(render_asl_summary(RunState{}, runs))["steps"];
+}
+
+// Everything but the times, which the history takes a moment after the interpreter.
+void check_same_steps(const json& recorded, const json& summary) {
+  REQUIRE(recorded.size() == summary.size());
+  for (std::size_t i = 0; i < summary.size(); ++i) {
+    CAPTURE(i);
+    CAPTURE(summary[i].dump());
+    for (const char* field :
+         {"id", "type", "status", "item_index", "attempts", "exit_code", "log", "error", "cause"}) {
+      CAPTURE(field);
+      CHECK(recorded[i].value(field, json()) == summary[i].value(field, json()));
+    }
+    CHECK(recorded[i]["started_at"].is_string());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the history of a failed run records the state executions its summary lists") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  fs::path machine = dir.write("m.asl.json", kMachine);
+  fs::path bindings = dir.write("b.yaml", kBindings);
+  ProcessResult failed = run_flowrun(
+      {"run", machine.string(), "--resources", bindings.string(), "--json", "--state-dir", state});
+  INFO(failed.err);
+  REQUIRE(failed.exit_code == 1);
+  json summary = json::parse(failed.out);
+  CHECK(summary["error"] == "Done");
+  Definition definition = load(machine);
+  json recorded = recorded_steps(state, summary["run_id"], *definition.machine);
+  check_same_steps(recorded, summary["steps"]);
+  // The corners this run goes through, so that the comparison means something.
+  std::vector<std::string> statuses;
+  for (const json& step : summary["steps"])
+    statuses.push_back(step["id"].get<std::string>() + "=" + step["status"].get<std::string>());
+  CHECK(statuses == std::vector<std::string>{"Prep=succeeded", "Work=succeeded", "Flaky=failed",
+                                             "Each=succeeded", "Item=succeeded", "Item=failed",
+                                             "Item=succeeded", "Both=failed", "Quick=succeeded",
+                                             "Boom=failed", "Stop=failed"});
+  CHECK(summary["steps"][9]["error"] == "Custom");
+}
+
+TEST_CASE("the history of a cancelled run records its stopped state executions") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  fs::path machine = dir.write("m.asl.json", R"({"StartAt": "Both", "States": {
+    "Both": {"Type": "Parallel", "End": true, "Branches": [
+      {"StartAt": "Slow", "States": {"Slow": {"Type": "Task", "Resource": "arn:slow", "End": true}}},
+      {"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 60, "End": true}}},
+      {"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true, "ItemsPath": "$.items",
+        "ItemProcessor": {"StartAt": "Hold", "States": {
+          "Hold": {"Type": "Wait", "Seconds": 60, "End": true}}}}}}]}}})");
+  fs::path bindings = dir.write("b.yaml", "arn:slow: 'touch slow.started; sleep 60'\n");
+  pid_t pid = start_flowrun({"run", machine.string(), "--input", R"({"items": [1, 2]})",
+                             "--resources", bindings.string(), "--json", "--state-dir", state},
+                            dir.path() / "run");
+  REQUIRE(wait_for([&] { return fs::exists(dir.path() / "slow.started"); }, 30));
+  kill(pid, SIGTERM);
+  CHECK(wait_exit(pid, 30) == 143);
+  json summary = json::parse(read_text(dir.path() / "run.out"));
+  CHECK(summary["status"] == "cancelled");
+  Definition definition = load(machine);
+  json recorded = recorded_steps(state, summary["run_id"], *definition.machine);
+  check_same_steps(recorded, summary["steps"]);
+  CHECK(summary["steps"].size() == 6);
+}
+
+}  // namespace flowrun::test
