@@ -105,6 +105,13 @@ int resume_asl_run(const ResumeOptions& options, RunStore& store, const RunRow& 
 
   const bool waiting = status == RunStatus::Waiting;
   asl::ExecutionPosition position = read_position(store, run, *definition->machine, !waiting);
+  if (position.lacks_branch_positions) {
+    print_error(fmt::format(
+        "run '{}' cannot be {}: it was recorded by an older flowrun without branch positions "
+        "and stopped inside Parallel or Map state '{}'; start it again with `flowrun run`",
+        run.id, waiting ? "resumed" : "redriven", position.root.state));
+    return kExitUsage;
+  }
   if (!store.claim_redrive(run, !waiting)) {
     print_error("run '" + run.id + "' is already being resumed");
     return kExitUsage;

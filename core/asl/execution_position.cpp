@@ -118,9 +118,24 @@ FramePosition settle(const Replay& replay, const StateMachine* machine) {
 ExecutionPosition reconstruct_position(const StateMachine& machine,
                                        const std::vector<RecordedEvent>& events) {
   ExecutionPosition position;
+  const bool tagged = has_frame_tags(events);
+  bool dropped = false;
   Replay root;
-  for (const RecordedEvent& event : events) replay_event(event, root, position);
+  for (const RecordedEvent& event : events) {
+    // Before frame tags, branch and iteration events were written as the top level's.
+    if (!tagged && !event.state.empty() && !machine.find(event.state)) {
+      dropped = true;
+      if (event.type == "TaskScheduled") ++position.invocations[std::string(event.state)];
+      continue;
+    }
+    replay_event(event, root, position);
+  }
   position.root = settle(root, &machine);
+  if (dropped && !position.root.succeeded) {
+    const State* state = machine.find(position.root.state);
+    position.lacks_branch_positions =
+        state && (state->type == StateType::Parallel || state->type == StateType::Map);
+  }
   return position;
 }
 

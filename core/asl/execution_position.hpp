@@ -51,10 +51,15 @@ struct ExecutionPosition {
   std::vector<StateRun> states;  ///< state executions already listed in the run summary
   int redrive_count = 0;         ///< after this continuation (0: not a redrive)
   bool keep_tokens = false;      ///< a waiting run: Tasks waiting for a token keep waiting
+  /// Recorded before events named their frame, it stands in a Parallel or Map state whose
+  /// branches ran: where they stood is lost, so it cannot go on.
+  bool lacks_branch_positions = false;
 };
 
 /// Replays `events` (in history order) over `machine`. A frame whose last event is the exit
-/// of a terminal state has succeeded; any other frame is at its last entered state.
+/// of a terminal state has succeeded; any other frame is at its last entered state. A history
+/// whose events name no frame (recorded by an older flowrun) gives the top level from the
+/// events of its own states.
 ExecutionPosition reconstruct_position(const StateMachine& machine,
                                        const std::vector<RecordedEvent>& events);
 
