@@ -88,6 +88,20 @@ std::string wrap_json(std::string_view head, std::string_view body) {
   return out;
 }
 
+void ExecutionRecorder::wrapped_event(const HistoryEvent& event, std::string_view head,
+                                      std::string_view body) {
+  HistoryEvent joined = event;
+  joined.detail = wrap_json(head, body);
+  this->event(std::move(joined));
+}
+
+void MemoryRecorder::wrapped_event(const HistoryEvent& event, std::string_view head,
+                                   std::string_view body) {
+  HistoryEvent& kept = events.emplace_back(event);
+  kept.frame = {};  // a view into the execution, which ends before the events are read
+  kept.detail = wrap_json(head, body);
+}
+
 std::string error_detail(const std::string& error, const std::string& cause) {
   return dump(json{{"error", error}, {"cause", cause}});
 }
@@ -243,7 +257,7 @@ void Execution::enter_state(Frame& frame) {
   frame.entered_ms = now_epoch_ms();
   frame.step = open_step(frame);
   if (frame.input_text.empty()) frame.input_text = dump(frame.input);
-  push_event(info(frame).entered, &frame, wrap_json("{\"input\":", frame.input_text));
+  push_wrapped_event(info(frame).entered, frame, "{\"input\":", frame.input_text);
 }
 
 void Execution::run_state(std::uint32_t id) {
@@ -425,7 +439,7 @@ void Execution::exit_state(std::uint32_t id, json output, const State* next, std
                                   frame.state->name, text.size(), options_.max_payload_bytes));
   }
   const StateInfo& state_info = info(frame);
-  push_event(state_info.exited, &frame, wrap_json("{\"output\":", text));
+  push_wrapped_event(state_info.exited, frame, "{\"output\":", text);
   close_step(frame, StepStatus::Succeeded);
   if (!next && state_info.terminal) {
     frame.output = std::move(output);
@@ -524,6 +538,18 @@ void Execution::push_event(std::string_view type, const Frame* frame, std::strin
   event.attempt = attempt;
   event.detail = std::move(detail);
   recorder_.event(std::move(event));
+}
+
+// The events of every state (entered, exited): the recorder takes the input or output text
+// as it is, with no detail string joined for it.
+void Execution::push_wrapped_event(std::string_view type, const Frame& frame, std::string_view head,
+                                   std::string_view body) {
+  HistoryEvent event;
+  event.at_ms = now_epoch_ms();
+  event.type = type;
+  event.state = frame.state->name;
+  event.frame = frame.key;
+  recorder_.wrapped_event(event, head, body);
 }
 
 void Execution::wait_for_events() {

@@ -183,6 +183,8 @@ class Execution {
   void stop_execution(RunStatus status, std::string error, std::string cause);
   void finish_run();
   void push_event(std::string_view type, const Frame* frame, std::string detail, int attempt = 0);
+  void push_wrapped_event(std::string_view type, const Frame& frame, std::string_view head,
+                          std::string_view body);
   std::size_t open_step(Frame& frame);
   void close_step(Frame& frame, StepStatus status);
   bool should_pause();

@@ -90,6 +90,11 @@ class ExecutionRecorder {
   virtual ~ExecutionRecorder() = default;
   virtual void execution_started(const RunState& state) = 0;
   virtual void event(HistoryEvent&& event) = 0;
+  /// An event whose detail is `head` + `body` + `}` (a state's input or output in an
+  /// object; `event.detail` is empty): a recorder that keeps text writes the pieces where
+  /// they go. The default joins them for event().
+  virtual void wrapped_event(const HistoryEvent& event, std::string_view head,
+                             std::string_view body);
   virtual void attempt_started(const TaskAttempt& attempt) = 0;
   virtual void attempt_finished(const TaskAttempt& attempt) = 0;
   virtual void execution_finished(const RunState& state, const std::vector<StateRun>& states) = 0;
@@ -105,6 +110,8 @@ class MemoryRecorder : public ExecutionRecorder {
     event.frame = {};  // a view into the execution, which ends before the events are read
     events.push_back(std::move(event));
   }
+  void wrapped_event(const HistoryEvent& event, std::string_view head,
+                     std::string_view body) override;
   void attempt_started(const TaskAttempt&) override {}
   void attempt_finished(const TaskAttempt&) override {}
   void execution_finished(const RunState&, const std::vector<StateRun>&) override {}

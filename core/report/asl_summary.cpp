@@ -1,6 +1,7 @@
 #include "core/report/asl_summary.hpp"
 
 #include <charconv>
+#include <cstring>
 
 #include "core/asl/execution_position.hpp"
 #include "core/asl/timestamp.hpp"
@@ -23,46 +24,109 @@ void append_number(std::string& out, std::int64_t value) {
   out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
 }
 
-// Written with plain appends: a long execution lists hundreds of thousands of states, and
-// fmt's format parsing was a third of writing them.
-void append_state(std::string& out, const asl::StateRun& run) {
-  out += "{\"id\": ";
-  append_json_string(out, run.state->name);
-  out += ", \"type\": \"";
-  out += asl::to_string(*run.state->type);
-  out += "\", \"status\": \"";
-  out += to_string(run.status);
-  out += '"';
-  if (run.item_index >= 0) {
-    out += ", \"item_index\": ";
-    append_number(out, run.item_index);
+// Writes the entries of `steps`: most of a long execution are Pass and Choice states whose
+// entries differ only in name, status and times, so each entry is put together in a buffer on
+// the stack (one append instead of two dozen), and a timestamp is formatted once for all the
+// entries of its millisecond.
+class StepWriter {
+ public:
+  explicit StepWriter(std::string& out) : out_(out) {}
+
+  void append(const asl::StateRun& run) {
+    const std::string& name = run.state->name;
+    std::string escaped;  // a name that needs escapes (rare)
+    if (!is_plain_json_text(name)) append_json_string(escaped, name);
+    const std::size_t name_room = escaped.empty() ? name.size() + 2 : escaped.size();
+    char stack[kNameRoom + kFieldsRoom];
+    std::string heap;  // for a name longer than kNameRoom
+    char* entry = stack;
+    if (name_room > kNameRoom) {
+      heap.resize(name_room + kFieldsRoom);
+      entry = heap.data();
+    }
+    char* at = entry;
+    auto put = [&](std::string_view text) {
+      std::memcpy(at, text.data(), text.size());
+      at += text.size();
+    };
+    auto put_number = [&](std::int64_t value) { at = std::to_chars(at, at + 20, value).ptr; };
+    auto put_time = [&](std::int64_t ms) {
+      if (ms == 0) return put("null");
+      *at++ = '"';
+      put(timestamp(ms));
+      *at++ = '"';
+    };
+    put("{\"id\": ");
+    if (escaped.empty()) {
+      *at++ = '"';
+      put(name);
+      *at++ = '"';
+    } else {
+      put(escaped);
+    }
+    put(", \"type\": \"");
+    put(asl::to_string(*run.state->type));
+    put("\", \"status\": \"");
+    put(to_string(run.status));
+    *at++ = '"';
+    if (run.item_index >= 0) {
+      put(", \"item_index\": ");
+      put_number(run.item_index);
+    }
+    put(", \"attempts\": ");
+    put_number(run.attempts);
+    put(", \"exit_code\": ");
+    if (run.exit_code < 0) {
+      put("null");
+    } else {
+      put_number(run.exit_code);
+    }
+    put(", \"started_at\": ");
+    put_time(run.started_ms);
+    put(", \"ended_at\": ");
+    put_time(run.ended_ms);
+    put(", \"duration_ms\": ");
+    if (run.started_ms && run.ended_ms) {
+      put_number(run.ended_ms - run.started_ms);
+    } else {
+      put("null");
+    }
+    put(", \"outputs\": {}, \"log\": ");
+    if (run.log_path.empty() && run.error.empty() && run.cause.empty()) {
+      put("null, \"error\": null, \"cause\": null}");
+      out_.append(entry, static_cast<std::size_t>(at - entry));
+      return;
+    }
+    out_.append(entry, static_cast<std::size_t>(at - entry));
+    append_tail(run);
   }
-  out += ", \"attempts\": ";
-  append_number(out, run.attempts);
-  out += ", \"exit_code\": ";
-  if (run.exit_code < 0) {
-    out += "null";
-  } else {
-    append_number(out, run.exit_code);
+
+ private:
+  static constexpr std::size_t kNameRoom = 256;
+  static constexpr std::size_t kFieldsRoom = 512;  // every field but the name
+
+  // The last millisecond formatted: the entries of a fast execution share a few.
+  std::string_view timestamp(std::int64_t ms) {
+    if (ms != time_ms_) {
+      time_ms_ = ms;
+      time_text_ = format_timestamp(ms);
+    }
+    return time_text_;
   }
-  out += ", \"started_at\": ";
-  append_time(out, run.started_ms);
-  out += ", \"ended_at\": ";
-  append_time(out, run.ended_ms);
-  out += ", \"duration_ms\": ";
-  if (run.started_ms && run.ended_ms) {
-    append_number(out, run.ended_ms - run.started_ms);
-  } else {
-    out += "null";
+
+  void append_tail(const asl::StateRun& run) {
+    append_text_or_null(out_, run.log_path);
+    out_ += ", \"error\": ";
+    append_text_or_null(out_, run.error);
+    out_ += ", \"cause\": ";
+    append_text_or_null(out_, run.cause);
+    out_ += '}';
   }
-  out += ", \"outputs\": {}, \"log\": ";
-  append_text_or_null(out, run.log_path);
-  out += ", \"error\": ";
-  append_text_or_null(out, run.error);
-  out += ", \"cause\": ";
-  append_text_or_null(out, run.cause);
-  out += '}';
-}
+
+  std::string& out_;
+  std::int64_t time_ms_ = -1;
+  std::string time_text_;
+};
 
 }  // namespace
 
@@ -82,9 +146,10 @@ void write_asl_summary(const RunState& state, const std::vector<asl::StateRun>& 
   out += ", \"cause\": ";
   append_optional(out, state.cause);
   out += ", \"steps\": [";
+  StepWriter steps(out);
   for (std::size_t i = 0; i < states.size(); ++i) {
     if (i) out += ", ";
-    append_state(out, states[i]);
+    steps.append(states[i]);
     if (out.size() >= kFlushAt) {
       sink(out);
       out.clear();

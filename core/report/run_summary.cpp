@@ -161,13 +161,16 @@ void append_run_head(std::string& out, const RunState& state, std::string_view k
   out += state.ended_ms ? std::to_string(state.ended_ms - state.started_ms) : "null";
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  // Most strings here are ids and state names: printable ASCII that needs no escape.
-  bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+bool is_plain_json_text(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
     auto byte = static_cast<unsigned char>(c);
     return byte >= 0x20 && byte < 0x80 && c != '"' && c != '\\';
   });
-  if (plain) {
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  // Most strings here are ids and state names: printable ASCII that needs no escape.
+  if (is_plain_json_text(text)) {
     out += '"';
     out += text;
     out += '"';

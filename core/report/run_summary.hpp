@@ -24,6 +24,8 @@ std::string render_run_summary(const Workflow& workflow, const RunState& state);
 
 /// Appends `text` to `out` as a JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view text);
+/// True when `text` is printable ASCII without `"` or `\`: its JSON string is itself quoted.
+bool is_plain_json_text(std::string_view text);
 /// Appends `value` as a JSON string, or `null`.
 void append_optional(std::string& out, const std::optional<std::string>& value);
 /// Appends an epoch-ms instant as an RFC 3339 JSON string, or `null` for 0.

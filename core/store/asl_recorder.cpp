@@ -42,6 +42,13 @@ void SqliteExecutionRecorder::event(asl::HistoryEvent&& event) {
                        event.detail);
 }
 
+void SqliteExecutionRecorder::wrapped_event(const asl::HistoryEvent& event, std::string_view head,
+                                            std::string_view body) {
+  if (batch_.empty()) batch_started_ms_ = event.at_ms;
+  append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.frame,
+                       head, body);
+}
+
 void SqliteExecutionRecorder::attempt_started(const asl::TaskAttempt& attempt) {
   attempts_.push_back(AttemptWrite{false, static_cast<std::int64_t>(attempt.step),
                                    attempt.item_index, attempt.attempt, std::string(attempt.state),
@@ -113,10 +120,12 @@ void SqliteExecutionRecorder::execution_finished(const RunState& state,
     update.bind(8, failed_state);
   }
   update.run();
-  std::string summary;
+  // Streamed in pieces: the summary of a long execution is megabytes.
+  AtomicFile summary(folder_.path() + "/summary.json");
   write_asl_summary(
-      state, states, [&](std::string_view piece) { summary += piece; }, redrive_count_);
-  folder_.write_file("summary.json", summary + "\n");
+      state, states, [&](std::string_view piece) { summary.write(piece); }, redrive_count_);
+  summary.write("\n");
+  summary.commit();
 }
 
 }  // namespace flowrun

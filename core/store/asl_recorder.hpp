@@ -25,6 +25,8 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
 
   void execution_started(const RunState& state) override;
   void event(asl::HistoryEvent&& event) override;
+  void wrapped_event(const asl::HistoryEvent& event, std::string_view head,
+                     std::string_view body) override;
   void attempt_started(const asl::TaskAttempt& attempt) override;
   void attempt_finished(const asl::TaskAttempt& attempt) override;
   void execution_finished(const RunState& state, const std::vector<asl::StateRun>& states) override;

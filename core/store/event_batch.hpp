@@ -21,6 +21,12 @@ void append_batched_event(std::string& batch, std::int64_t at_ms, std::string_vi
                           std::string_view state, int attempt, std::string_view frame,
                           std::string_view detail);
 
+/// The same with the detail `detail_head` + `detail_body` + `}`, written without joining
+/// them first.
+void append_batched_event(std::string& batch, std::int64_t at_ms, std::string_view type,
+                          std::string_view state, int attempt, std::string_view frame,
+                          std::string_view detail_head, std::string_view detail_body);
+
 /// Appends the events of a batch's text to `out` (seq left 0); malformed lines are skipped.
 void expand_event_batch(std::string_view batch, std::vector<EventRow>& out);
 
