@@ -155,7 +155,7 @@ int print_plan(const Workflow& workflow, const nlohmann::json& params,
       const Step& step = workflow.steps[index];
       const StepPreview& preview = previews[index];
       nlohmann::json item = {{"id", step.id},
-                             {"needs", step.needs},
+                             {"needs", step.need_ids()},
                              {"action", preview.action},
                              {"trigger", to_string(step.trigger)}};
       if (preview.condition)
@@ -181,7 +181,7 @@ int print_plan(const Workflow& workflow, const nlohmann::json& params,
     const Step& step = workflow.steps[index];
     const StepPreview& preview = previews[index];
     text += fmt::format("{:>4}. {}", ++number, step.id);
-    if (!step.needs.empty()) text += " (needs " + join(step.needs, ", ") + ")";
+    if (!step.needs.empty()) text += " (needs " + join(step.need_ids(), ", ") + ")";
     if (step.trigger != TriggerRule::AllSuccess)
       text += fmt::format(" [{}]", to_string(step.trigger));
     if (preview.condition) {

@@ -1,36 +1,31 @@
 #include "core/engine/dag.hpp"
 
-#include <string_view>
-#include <unordered_map>
+#include "core/model/step_index.hpp"
 
 namespace flowrun {
 
 Dag::Dag(const Workflow& workflow) {
   const std::size_t n = workflow.steps.size();
-  std::unordered_map<std::string_view, std::uint32_t> index;
-  index.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    index.emplace(workflow.steps[i].id, static_cast<std::uint32_t>(i));
-  }
+  StepIndex index(workflow.steps);
   // Two passes over the edges: count the dependents of each step, then place them.
   need_counts_.assign(n, 0);
   offsets_.assign(n + 1, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    for (const std::string& need : workflow.steps[i].needs) {
-      auto found = index.find(need);
-      if (found == index.end()) continue;
+    for (const Need& need : workflow.steps[i].needs) {
+      auto found = index.find(need.id);
+      if (!found) continue;
       ++need_counts_[i];
-      ++offsets_[found->second + 1];
+      ++offsets_[*found + 1];
     }
   }
   for (std::size_t i = 0; i < n; ++i) offsets_[i + 1] += offsets_[i];
   dependents_.resize(offsets_[n]);
   std::vector<std::uint32_t> fill(offsets_.begin(), offsets_.end() - 1);
   for (std::size_t i = 0; i < n; ++i) {
-    for (const std::string& need : workflow.steps[i].needs) {
-      auto found = index.find(need);
-      if (found == index.end()) continue;
-      dependents_[fill[found->second]++] = static_cast<std::uint32_t>(i);
+    for (const Need& need : workflow.steps[i].needs) {
+      auto found = index.find(need.id);
+      if (!found) continue;
+      dependents_[fill[*found]++] = static_cast<std::uint32_t>(i);
     }
   }
 }

@@ -15,7 +15,7 @@ namespace flowrun {
 bool Scheduler::plugin_call_for(std::uint32_t step, int attempt, PluginCall& call,
                                 std::string& cause) {
   const Step& definition = definition_of(step);
-  call.plugin = definition.action.plugin;
+  call.plugin = definition.extra().plugin;
   call.run_id = state_.run_id;
   call.workflow = workflow_.name;
   call.step_id = label_of(step);
@@ -126,11 +126,11 @@ PluginResult Scheduler::read_plugin_result(std::uint32_t step, int attempt, int 
   if (text.size() > kMaxOutputBytes) {
     PluginResult result;
     result.error = "PluginInvalidResponse";
-    result.cause = "plugin '" + definition.action.plugin +
+    result.cause = "plugin '" + definition.extra().plugin +
                    "' returned an invalid response: more than 1 MiB on stdout";
     return result;
   }
-  return read_plugin_response(definition.action.plugin, text, exit_code);
+  return read_plugin_response(definition.extra().plugin, text, exit_code);
 }
 
 void Scheduler::add_builtin_pollfds() {

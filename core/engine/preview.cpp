@@ -144,7 +144,7 @@ std::vector<StepPreview> preview_steps(const Workflow& workflow, const nlohmann:
         break;
       }
       case ActionKind::Uses:
-        preview.action = "uses: " + step.action.plugin;
+        preview.action = "uses: " + step.extra().plugin;
         break;
       case ActionKind::Type: {
         preview.action = step.action.type == StepType::Branch

@@ -147,11 +147,11 @@ class Builder {
     for (const Step& step : steps) {
       const std::string label = step_edge_label(step);
       const EdgeStyle style = step.extra().condition ? EdgeStyle::Conditional : EdgeStyle::Normal;
-      for (const std::string& need : step.needs) {
-        auto from = ids.find(need);
+      for (const Need& need : step.needs) {
+        auto from = ids.find(need.id);
         if (from == ids.end()) continue;
         GraphEdge edge{from->second, ids.at(step.id), label, style};
-        if (auto branch = branches.find(need); branch != branches.end()) {
+        if (auto branch = branches.find(need.id); branch != branches.end()) {
           add_branch_label(branch->second, step.id, edge);
         }
         graph_.edges.push_back(std::move(edge));
@@ -200,7 +200,7 @@ std::string step_kind(const Step& step) {
       kind = "cmd";
       break;
     case ActionKind::Uses:
-      kind = "uses:" + step.action.plugin;
+      kind = "uses:" + step.extra().plugin;
       break;
     case ActionKind::Type:
       kind = std::string(to_string(step.action.type));

@@ -113,7 +113,7 @@ bool read_action(FieldReader& r, const Node& node, Step& step) {
     read_cmd(r, first.value, step);
   } else if (kind == "uses") {
     step.action.kind = ActionKind::Uses;
-    if (auto plugin = r.read_string(first.value, "uses")) step.action.plugin = *plugin;
+    if (auto plugin = r.read_string(first.value, "uses")) step.edit_extra().plugin = *plugin;
   } else {
     step.action.kind = ActionKind::Type;
     read_type(r, first.value, step, type_known);
@@ -123,9 +123,11 @@ bool read_action(FieldReader& r, const Node& node, Step& step) {
 
 void read_needs(FieldReader& r, const Node& value, Step& step) {
   std::vector<SourcePos> positions;
-  if (auto needs = r.read_string_list(value, "needs", &positions)) {
-    step.needs = std::move(*needs);
-    step.needs_pos = std::move(positions);
+  if (auto ids = r.read_string_list(value, "needs", &positions)) {
+    step.needs.reserve(ids->size());
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      step.needs.push_back({std::move((*ids)[i]), positions[i]});
+    }
   }
 }
 

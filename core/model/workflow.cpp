@@ -94,6 +94,13 @@ const StepExtras& Step::extra() const {
   return own ? *own : none;
 }
 
+std::vector<std::string> Step::need_ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(needs.size());
+  for (const Need& need : needs) ids.push_back(need.id);
+  return ids;
+}
+
 const Step* Workflow::find_step(std::string_view id) const {
   for (const auto& step : steps) {
     if (step.id == id) return &step;

@@ -67,7 +67,6 @@ struct Action {
   StepType type = StepType::Noop;  ///< type: built-in step type
   std::string script;              ///< run: a shell script
   std::vector<std::string> argv;   ///< cmd: executed without a shell
-  std::string plugin;              ///< uses: plugin name
   SourcePos pos;                   ///< position of the action's key
   SourcePos script_pos;            ///< position of the `run` value
 };
@@ -131,6 +130,9 @@ struct StepExtras {
   /// Keys of `with:` (plugins, sub-workflow params) and of the built-in types (message,
   /// inputs, duration, for, error, cause, ...), as data; strings may hold expressions.
   nlohmann::json with = nlohmann::json::object();
+  /// `uses:` the plugin's name. Kept here with its `with:` rather than in Action: few steps
+  /// call plugins, and every step pays for Action's size.
+  std::string plugin;
   nlohmann::json type_config = nlohmann::json::object();
   /// `type: approval`: the fields the answer may carry, declared like params.
   std::vector<Param> inputs;
@@ -139,17 +141,26 @@ struct StepExtras {
   std::optional<std::string> on_retry_hook;
 };
 
+/// One entry of a step's `needs`: the id it names and where that is written.
+struct Need {
+  std::string id;
+  SourcePos pos;
+  friend bool operator==(const Need&, const Need&) = default;
+};
+
 struct Step {
   std::string id;
   SourcePos pos;     ///< the step's mapping
   SourcePos id_pos;  ///< the value of `id`
-  std::vector<std::string> needs;
-  std::vector<SourcePos> needs_pos;  ///< parallel to `needs`
+  std::vector<Need> needs;
   Action action;
   EnvList env;
   TriggerRule trigger = TriggerRule::AllSuccess;
   bool continue_on_error = false;
   OutputsMode outputs = OutputsMode::File;
+
+  /// The ids of `needs`, in order.
+  std::vector<std::string> need_ids() const;
 
   /// The rarer keys: the step's own, or defaults (empty, absent) when it sets none.
   const StepExtras& extra() const;

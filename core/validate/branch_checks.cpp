@@ -43,7 +43,8 @@ void check_list(const Workflow& workflow, const std::vector<Step>& steps,
           }
           continue;
         }
-        if (std::find(found->needs.begin(), found->needs.end(), step.id) == found->needs.end()) {
+        if (std::none_of(found->needs.begin(), found->needs.end(),
+                         [&](const Need& need) { return need.id == step.id; })) {
           diagnostics
               .error("branch-target-not-dependent", workflow.file, pos,
                      fmt::format("branch '{}' leads to '{}', but '{}' does not need '{}'", step.id,

@@ -4,6 +4,7 @@
 
 #include <unordered_map>
 
+#include "core/model/step_index.hpp"
 #include "core/util/text.hpp"
 
 namespace flowrun {
@@ -13,12 +14,12 @@ namespace {
 constexpr std::size_t kMaxCycleSteps = 12;
 
 struct Edge {
-  std::size_t target;
-  std::size_t entry;  ///< index into the source step's `needs`
+  std::uint32_t target;
+  std::uint32_t entry;  ///< index into the source step's `needs`
 };
 
 SourcePos need_pos(const Step& step, std::size_t entry) {
-  return entry < step.needs_pos.size() ? step.needs_pos[entry] : step.pos;
+  return step.needs[entry].pos.is_known() ? step.needs[entry].pos : step.pos;
 }
 
 std::uint32_t span_of(const std::string& text) {
@@ -28,24 +29,24 @@ std::uint32_t span_of(const std::string& text) {
 class GraphChecker {
  public:
   GraphChecker(const std::vector<Step>& steps, const GraphScope& scope, Diagnostics& diagnostics)
-      : steps_(steps), scope_(scope), diagnostics_(diagnostics), edges_(steps.size()) {}
+      : steps_(steps),
+        scope_(scope),
+        diagnostics_(diagnostics),
+        index_(steps),
+        seen_by_(steps.size(), kNoStep),
+        seen_entry_(steps.size(), 0) {}
 
   void run() {
-    index_steps();
-    for (std::size_t i = 0; i < steps_.size(); ++i) collect_edges(i);
+    // Compressed rows: the edges of step i are edges_[edge_begin_[i] .. edge_begin_[i + 1]).
+    edge_begin_.reserve(steps_.size() + 1);
+    edge_begin_.push_back(0);
+    for (std::uint32_t i = 0; i < steps_.size(); ++i) collect_edges(i);
     find_cycles();
   }
 
  private:
   std::string label(const Step& step) const {
     return fmt::format("{} '{}'", scope_.handler_key.empty() ? "step" : "handler", step.id);
-  }
-
-  void index_steps() {
-    index_.reserve(steps_.size());
-    for (std::size_t i = 0; i < steps_.size(); ++i) {
-      if (!steps_[i].id.empty()) index_.emplace(steps_[i].id, i);
-    }
   }
 
   const std::vector<std::string>& candidates() {
@@ -57,14 +58,23 @@ class GraphChecker {
     return candidates_;
   }
 
-  // Returns the earlier entry with the same target, if any.
-  std::optional<std::size_t> earlier_entry(
+  // The earlier entry of `source` that names the same known step, if any; marks the step.
+  std::optional<std::size_t> earlier_known_entry(std::uint32_t source, std::uint32_t target,
+                                                 std::size_t entry) {
+    if (seen_by_[target] == source) return seen_entry_[target];
+    seen_by_[target] = source;
+    seen_entry_[target] = static_cast<std::uint32_t>(entry);
+    return std::nullopt;
+  }
+
+  // The earlier entry with the same unknown name, if any.
+  std::optional<std::size_t> earlier_unknown_entry(
       const Step& step, std::size_t entry,
       std::unordered_map<std::string_view, std::size_t>& seen) {
-    const std::string& need = step.needs[entry];
+    const std::string& need = step.needs[entry].id;
     if (step.needs.size() <= 16) {
       for (std::size_t j = 0; j < entry; ++j) {
-        if (step.needs[j] == need) return j;
+        if (step.needs[j].id == need) return j;
       }
       return std::nullopt;
     }
@@ -73,13 +83,17 @@ class GraphChecker {
     return it->second;
   }
 
-  void collect_edges(std::size_t source) {
+  void collect_edges(std::uint32_t source) {
     const Step& step = steps_[source];
-    std::unordered_map<std::string_view, std::size_t> seen;
+    std::unordered_map<std::string_view, std::size_t> unknown_seen;
     for (std::size_t entry = 0; entry < step.needs.size(); ++entry) {
-      const std::string& need = step.needs[entry];
+      const std::string& need = step.needs[entry].id;
       SourcePos pos = need_pos(step, entry);
-      if (auto first = earlier_entry(step, entry, seen)) {
+      std::optional<std::uint32_t> target;
+      if (!need.empty()) target = index_.find(need);
+      std::optional<std::size_t> first = target ? earlier_known_entry(source, *target, entry)
+                                                : earlier_unknown_entry(step, entry, unknown_seen);
+      if (first) {
         diagnostics_
             .warning("duplicate-need", scope_.file, pos,
                      fmt::format("{} lists '{}' in 'needs' more than once", label(step), need),
@@ -92,13 +106,13 @@ class GraphChecker {
                            fmt::format("{} needs itself", label(step)), span_of(need));
         continue;
       }
-      auto target = index_.find(need);
-      if (target != index_.end()) {
-        edges_[source].push_back({target->second, entry});
+      if (target) {
+        edges_.push_back({*target, static_cast<std::uint32_t>(entry)});
         continue;
       }
       report_missing(step, need, pos);
     }
+    edge_begin_.push_back(static_cast<std::uint32_t>(edges_.size()));
   }
 
   void report_missing(const Step& step, const std::string& need, SourcePos pos) {
@@ -137,12 +151,12 @@ class GraphChecker {
       stack.push_back({root, 0});
       while (!stack.empty()) {
         std::size_t node = stack.back().node;
-        if (stack.back().next_edge == edges_[node].size()) {
+        if (edge_begin_[node] + stack.back().next_edge == edge_begin_[node + 1]) {
           colour[node] = Black;
           stack.pop_back();
           continue;
         }
-        Edge edge = edges_[node][stack.back().next_edge++];
+        Edge edge = edges_[edge_begin_[node] + stack.back().next_edge++];
         if (colour[edge.target] == White) {
           colour[edge.target] = Gray;
           depth[edge.target] = stack.size();
@@ -168,7 +182,7 @@ class GraphChecker {
     }
     path.push_back(steps_[edge.target].id);
     const Step& step = steps_[node];
-    const std::string& need = step.needs[edge.entry];
+    const std::string& need = step.needs[edge.entry].id;
     diagnostics_.error("cycle", scope_.file, need_pos(step, edge.entry),
                        fmt::format("cycle in 'needs': {}", join(path, " -> ")), span_of(need));
   }
@@ -176,8 +190,13 @@ class GraphChecker {
   const std::vector<Step>& steps_;
   const GraphScope& scope_;
   Diagnostics& diagnostics_;
-  std::vector<std::vector<Edge>> edges_;
-  std::unordered_map<std::string_view, std::size_t> index_;
+  StepIndex index_;
+  static constexpr std::uint32_t kNoStep = UINT32_MAX;
+  // For each step, the last source that named it and at which entry (duplicate needs).
+  std::vector<std::uint32_t> seen_by_;
+  std::vector<std::uint32_t> seen_entry_;
+  std::vector<Edge> edges_;
+  std::vector<std::uint32_t> edge_begin_;
   std::vector<std::string> candidates_;
 };
 

@@ -274,7 +274,7 @@ class ExpressionChecker {
       const Step* current = stack.back();
       stack.pop_back();
       for (const auto& need : current->needs) {
-        auto found = step_index().find(lower(need));
+        auto found = step_index().find(lower(need.id));
         if (found == index_.end() || visited_[found->second] == walk) continue;
         if (found->second == target) return true;
         visited_[found->second] = walk;

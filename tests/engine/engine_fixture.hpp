@@ -13,6 +13,7 @@
 #include "core/engine/engine.hpp"
 #include "core/engine/file_recorder.hpp"
 #include "support/cli_runner.hpp"
+#include "support/model_builders.hpp"
 
 extern char** environ;
 
@@ -24,7 +25,7 @@ inline Step run_step(std::string id, std::string script, std::vector<std::string
   step.id = std::move(id);
   step.action.kind = ActionKind::Run;
   step.action.script = std::move(script);
-  step.needs = std::move(needs);
+  step.needs = needs_of(std::move(needs));
   return step;
 }
 
@@ -34,7 +35,7 @@ inline Step type_step(std::string id, StepType type, std::vector<std::string> ne
   step.id = std::move(id);
   step.action.kind = ActionKind::Type;
   step.action.type = type;
-  step.needs = std::move(needs);
+  step.needs = needs_of(std::move(needs));
   return step;
 }
 

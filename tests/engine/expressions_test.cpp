@@ -61,7 +61,7 @@ TEST_CASE("hostile params and outputs never run as code, in any quoting of the s
     fx.workflow.steps.push_back(step);
     Step cmd;
     cmd.id = "c" + std::to_string(i);
-    cmd.needs = {"writer"};
+    cmd.needs = needs_of({"writer"});
     cmd.action.kind = ActionKind::Cmd;
     cmd.action.argv = {"printf", "%s", o};
     cmd.env = {{"VALUE", p, {}}};

@@ -14,9 +14,9 @@ inline Step plugin_step(std::string id, std::string plugin,
   Step step;
   step.id = std::move(id);
   step.action.kind = ActionKind::Uses;
-  step.action.plugin = std::move(plugin);
+  step.edit_extra().plugin = std::move(plugin);
   step.edit_extra().with = std::move(with);
-  step.needs = std::move(needs);
+  step.needs = needs_of(std::move(needs));
   return step;
 }
 

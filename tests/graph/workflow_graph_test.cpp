@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "support/model_builders.hpp"
+
 using flowrun::ActionKind;
 using flowrun::Foreach;
 using flowrun::Step;
@@ -22,7 +24,7 @@ namespace {
 Step make_step(std::string id, std::vector<std::string> needs, ActionKind kind = ActionKind::Run) {
   Step step;
   step.id = std::move(id);
-  step.needs = std::move(needs);
+  step.needs = flowrun::test::needs_of(std::move(needs));
   step.action.kind = kind;
   return step;
 }
@@ -51,7 +53,7 @@ TEST_CASE("every step is a node whose kind is its action") {
   workflow.steps.push_back(make_step("extract", {}));
   workflow.steps.push_back(make_step("list", {}, ActionKind::Cmd));
   Step fetch = make_step("fetch", {}, ActionKind::Uses);
-  fetch.action.plugin = "http";
+  fetch.edit_extra().plugin = "http";
   workflow.steps.push_back(fetch);
   Step gate = make_step("gate", {}, ActionKind::Type);
   gate.action.type = StepType::Approval;

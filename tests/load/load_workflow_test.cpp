@@ -120,8 +120,7 @@ on_exit:
   CHECK(extract.extra().retry->on_exit_codes == std::vector<int>{7, 28});
 
   const Step& transform = w.steps[1];
-  CHECK(transform.needs == std::vector<std::string>{"extract"});
-  CHECK(transform.needs_pos == std::vector<SourcePos>{{21, 12}});
+  CHECK(transform.needs == std::vector<Need>{{"extract", {21, 12}}});
   REQUIRE(transform.extra().foreach);
   CHECK(transform.extra().foreach->items == nlohmann::json{"a.csv", "b.csv"});
   CHECK(transform.extra().foreach->max_parallel == 2);
@@ -130,9 +129,11 @@ on_exit:
   const Step& load_step = w.steps[2];
   CHECK(load_step.id_pos == SourcePos{26, 9});
   CHECK(load_step.pos == SourcePos{26, 5});
-  CHECK(load_step.needs_pos == std::vector<SourcePos>{{27, 13}, {27, 22}});
+  REQUIRE(load_step.needs.size() == 2);
+  CHECK(load_step.needs[0].pos == SourcePos{27, 13});
+  CHECK(load_step.needs[1].pos == SourcePos{27, 22});
   CHECK(load_step.action.kind == ActionKind::Uses);
-  CHECK(load_step.action.plugin == "postgres");
+  CHECK(load_step.extra().plugin == "postgres");
   CHECK(load_step.action.pos == SourcePos{28, 5});
   CHECK(load_step.extra().with == nlohmann::json{{"table", "sales"}});
   CHECK(load_step.extra().condition == "${{ params.mode == 'full' }}");

@@ -41,8 +41,7 @@ Workflow chain(std::size_t length) {
     step.id = "s" + std::to_string(i);
     step.id_pos = {static_cast<std::uint32_t>(i + 1), 9};
     if (i > 0) {
-      step.needs = {"s" + std::to_string(i - 1)};
-      step.needs_pos = {{static_cast<std::uint32_t>(i + 1), 20}};
+      step.needs = {{"s" + std::to_string(i - 1), {static_cast<std::uint32_t>(i + 1), 20}}};
     }
   }
   return workflow;
@@ -202,8 +201,7 @@ TEST_CASE("10 000 steps in a chain validate quickly and without deep recursion")
 
 TEST_CASE("a cycle through 10 000 steps is reported with a shortened path") {
   Workflow workflow = chain(10'000);
-  workflow.steps[0].needs = {"s9999"};
-  workflow.steps[0].needs_pos = {{1, 20}};
+  workflow.steps[0].needs = {{"s9999", {1, 20}}};
   Diagnostics d;
   validate_workflow(workflow, d);
   const Diagnostic& diag = only(d);
