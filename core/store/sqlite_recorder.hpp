@@ -72,7 +72,11 @@ class SqliteRecorder : public RunRecorder {
   /// Writes what is pending on this thread, after draining the writer.
   void commit();
   void queue_step(const RunState& state, std::size_t step);
+  /// The pending start of this attempt, when it has not been handed to the writer yet.
+  Write* pending_attempt_start(std::int64_t index, std::int64_t item, int attempt);
   void event(std::string_view type, const std::string* step_id, int attempt, std::string detail);
+  /// Queues the events gathered in event_batch_ as one row.
+  void queue_event_batch();
 
   Database& db_;
   std::int64_t run_key_;
@@ -82,6 +86,9 @@ class SqliteRecorder : public RunRecorder {
   bool redrive_;
   std::string path_;  // reused buffer
   std::vector<Write> pending_;
+  // Events since the last queued write, one line each (see event_batch.hpp): a run's
+  // events cost a string append each rather than a row each.
+  std::string event_batch_;
   std::int64_t last_commit_ns_ = 0;
   // The writer thread and what it shares with the loop, under mutex_.
   std::thread writer_;
@@ -93,8 +100,10 @@ class SqliteRecorder : public RunRecorder {
   bool stopping_ = false;
   std::exception_ptr failure_;
   std::atomic<bool> writer_failed_{false};
+  Statement last_event_seq_;
   Statement insert_event_;
   Statement insert_attempt_;
+  Statement insert_finished_attempt_;
   Statement finish_attempt_;
   Statement upsert_step_;
 };

@@ -221,3 +221,41 @@ TEST_CASE("--no-history runs without touching flowrun.db") {
   CHECK_FALSE(std::filesystem::exists(h.state() + "/flowrun.db"));
   CHECK(std::filesystem::exists(h.state() + "/runs/" + h.run_id(run) + "/summary.json"));
 }
+
+TEST_CASE("history keeps every event in order with consecutive ids, details over lines too") {
+  History h;
+  auto run = h.flowrun({"run", h.file("f.yaml", R"(name: lines
+steps:
+  - id: first
+    run: "true"
+  - id: stop
+    needs: first
+    type: fail
+    error: Broken
+    cause: "line one\nline two"
+  - id: cleanup
+    needs: stop
+    trigger: always
+    run: echo done
+)"),
+                        "--json"});
+  REQUIRE(run.exit_code == 1);
+  auto history = h.flowrun({"history", h.run_id(run), "--json"});
+  REQUIRE(history.exit_code == 0);
+  auto events = nlohmann::json::parse(history.out);
+  std::vector<std::string> types;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CHECK(events[i]["id"] == i + 1);
+    types.push_back(events[i]["type"]);
+  }
+  CHECK(types == std::vector<std::string>{"RunStarted", "AttemptStarted", "AttemptFinished",
+                                          "StepFinished", "StepFinished", "AttemptStarted",
+                                          "AttemptFinished", "StepFinished", "RunFinished"});
+  CHECK(events[1]["step"] == "first");
+  CHECK(events[1]["attempt"] == 1);
+  CHECK(events[4]["step"] == "stop");
+  CHECK(events[4]["detail"].get<std::string>().find("line one\nline two") != std::string::npos);
+  CHECK(events[7]["step"] == "cleanup");
+  CHECK(events[0]["step"].is_null());
+  CHECK(events[0]["attempt"].is_null());
+}
