@@ -20,6 +20,10 @@ StepStream::StepStream(std::string file) : reader_(std::move(file), diagnostics_
     if (steps_.capacity() == 0) steps_.reserve(std::min(items_.expected, kMostReserved));
     if (auto step = load_step(reader_, item, "")) steps_.push_back(std::move(*step));
   };
+  items_.restart = [this] {
+    steps_.clear();
+    diagnostics_ = Diagnostics{};
+  };
 }
 
 void StepStream::take_steps(std::vector<Step>& steps, Diagnostics& diagnostics) {

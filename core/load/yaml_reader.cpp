@@ -7,6 +7,7 @@
 #include <istream>
 #include <streambuf>
 
+#include "core/load/libyaml_events.hpp"
 #include "core/load/tree_builder.hpp"
 
 namespace flowrun {
@@ -43,6 +44,24 @@ std::size_t count_item_lines(const std::string& text) {
 Node read_yaml(const std::string& file, const std::string& text, Diagnostics& diagnostics,
                const ReaderLimits& limits, ItemStream* items) {
   if (items) items->expected = count_item_lines(text);
+  {
+    Diagnostics found;
+    TreeBuilder builder(file, found, limits, items);
+    int documents = 0;
+    if (send_libyaml_events(text, builder, documents)) {
+      for (const Diagnostic& diagnostic : found.items()) diagnostics.add(diagnostic);
+      if (documents > 1) {
+        diagnostics.warning("multiple-documents", file, {},
+                            "the file holds several YAML documents; only the first is read");
+      }
+      return builder.has_root() ? builder.take_root() : Node{};
+    }
+  }
+  // A syntax error: yaml-cpp reads the text again, for its messages and their positions.
+  if (items) {
+    items->streamed = false;
+    if (items->restart) items->restart();
+  }
   TextBuffer buffer(text);
   std::istream stream(&buffer);
   TreeBuilder builder(file, diagnostics, limits, items);

@@ -30,6 +30,8 @@ struct ItemStream {
   /// Set before parsing: the lines of the text that start a block-sequence item (`- `), an
   /// estimate from above of the item count in block style, to reserve room once.
   std::size_t expected = 0;
+  /// Forgets the items taken so far: the text is read again from the start.
+  std::function<void()> restart;
 };
 
 /// Parses YAML (JSON is read as the YAML 1.2 subset it is) into a positioned Node tree.

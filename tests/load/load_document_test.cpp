@@ -1,6 +1,7 @@
+#include "core/load/load_document.hpp"
+
 #include <doctest/doctest.h>
 
-#include "core/load/load_document.hpp"
 #include "core/validate/render_diagnostics.hpp"
 
 using namespace flowrun;
@@ -38,6 +39,40 @@ TEST_CASE("plain scalars follow the YAML 1.2 core schema") {
   CHECK(r.find("e")->kind == Node::Kind::Null);
   CHECK(r.find("f")->kind == Node::Kind::String);
   CHECK(r.find("g")->integer == 31);
+}
+
+TEST_CASE("empty values, anchors, aliases, block scalars and tags read as before") {
+  Diagnostics d;
+  auto doc = parse("w.yaml",
+                   "a:\nb: &shared {x: 1, y: [1, \"two\"]}\nc: *shared\nd: |\n  one\n  two\n"
+                   "e: !!str 12\nf: caf\xc3\xa9\ng: [x, ]\nh:\n  -\n  - last\ni:\n# end\n",
+                   d);
+  REQUIRE(doc);
+  CHECK_FALSE(d.has_errors());
+  const Node& r = doc->root;
+  // An empty value sits where the next token starts, as yaml-cpp placed it.
+  CHECK(r.find("a")->kind == Node::Kind::Null);
+  CHECK(r.find("a")->pos == SourcePos{2, 1});
+  CHECK(r.find("c")->find("y")->items.at(1).text == "two");
+  CHECK(r.find("c")->pos == SourcePos{3, 4});
+  CHECK(r.find("d")->text == "one\ntwo\n");
+  CHECK(r.find("e")->kind == Node::Kind::String);
+  CHECK(r.find("e")->text == "12");
+  CHECK(r.find_entry("g")->key.pos == SourcePos{9, 1});  // columns count bytes: é is two
+  CHECK(r.find("g")->items.size() == 1);
+  CHECK(r.find("h")->items.at(0).kind == Node::Kind::Null);
+  CHECK(r.find("h")->items.at(0).pos == SourcePos{11, 4});  // an empty item stays on its line
+  CHECK(r.find("i")->kind == Node::Kind::Null);
+  CHECK(r.find("i")->pos == SourcePos{15, 1});
+}
+
+TEST_CASE("a second YAML document is a warning, and the first is the one read") {
+  Diagnostics d;
+  auto doc = parse("w.yaml", "name: one\n---\nname: two\n", d);
+  REQUIRE(doc);
+  REQUIRE(d.items().size() == 1);
+  CHECK(d.items()[0].code == "multiple-documents");
+  CHECK(doc->root.find("name")->text == "one");
 }
 
 TEST_CASE("a duplicate key is an error pointing at the second one, with a note at the first") {
@@ -100,7 +135,11 @@ TEST_CASE("hostile input gives one error and no crash") {
   }
   SUBCASE("binary and invalid UTF-8 and empty") {
     Diagnostics d;
-    CHECK_FALSE(parse("bin.yaml", std::string("\x7f" "ELF\0\0", 6), d));
+    CHECK_FALSE(parse("bin.yaml",
+                      std::string("\x7f"
+                                  "ELF\0\0",
+                                  6),
+                      d));
     CHECK_FALSE(parse("latin1.yaml", "name: caf\xe9\n", d));
     CHECK_FALSE(parse("empty.yaml", "\n  \n", d));
     CHECK(d.error_count() == 3);
