@@ -46,6 +46,7 @@ class StepWriter {
     }
     char* at = entry;
     auto put = [&](std::string_view text) {
+      if (text.empty()) return;  // an empty view may have no data: memcpy must not see null
       std::memcpy(at, text.data(), text.size());
       at += text.size();
     };

@@ -59,6 +59,7 @@ void append_event_head(std::string& batch, std::int64_t at_ms, std::string_view 
   char line[kRoom];
   char* at = line;
   auto put = [&](std::string_view text) {
+    if (text.empty()) return;  // an empty view may have no data: memcpy must not see null
     std::memcpy(at, text.data(), text.size());
     at += text.size();
   };
