@@ -51,6 +51,15 @@ YAML::EmitterStyle::value flow_style(bool flow) {
   return flow ? YAML::EmitterStyle::Flow : YAML::EmitterStyle::Block;
 }
 
+// An event freed however its handling ends: the tree builder throws ReaderLimitExceeded.
+struct OwnedEvent {
+  yaml_event_t event{};
+  OwnedEvent() = default;
+  OwnedEvent(const OwnedEvent&) = delete;
+  OwnedEvent& operator=(const OwnedEvent&) = delete;
+  ~OwnedEvent() { yaml_event_delete(&event); }
+};
+
 class EventSender {
  public:
   EventSender(const std::string& text, TreeBuilder& builder, int& documents)
@@ -62,18 +71,13 @@ class EventSender {
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
                                  text.size());
     for (;;) {
-      yaml_event_t event;
-      if (!yaml_parser_parse(&parser_, &event)) return false;
+      OwnedEvent owned;
+      const yaml_event_t& event = owned.event;
+      if (!yaml_parser_parse(&parser_, &owned.event)) return false;
       // yaml-cpp's reader looks at two documents: the first, and whether there is another.
-      if (event.type == YAML_DOCUMENT_START_EVENT && documents_ == 2) {
-        yaml_event_delete(&event);
-        return true;
-      }
-      bool ok = handle(event);
-      const bool end = event.type == YAML_STREAM_END_EVENT;
-      yaml_event_delete(&event);
-      if (!ok) return false;
-      if (end) return true;
+      if (event.type == YAML_DOCUMENT_START_EVENT && documents_ == 2) return true;
+      if (!handle(event)) return false;
+      if (event.type == YAML_STREAM_END_EVENT) return true;
     }
   }
 
