@@ -439,7 +439,12 @@ void Execution::exit_state(std::uint32_t id, json output, const State* next, std
                                   frame.state->name, text.size(), options_.max_payload_bytes));
   }
   const StateInfo& state_info = info(frame);
-  push_wrapped_event(state_info.exited, frame, "{\"output\":", text);
+  if (frame.assigned.is_null()) {
+    push_wrapped_event(state_info.exited, frame, "{\"output\":", text);
+  } else {
+    push_wrapped_event(state_info.exited, frame,
+                       exited_event_head(std::exchange(frame.assigned, nullptr)), text);
+  }
   close_step(frame, StepStatus::Succeeded);
   if (!next && state_info.terminal) {
     frame.output = std::move(output);
@@ -485,7 +490,9 @@ void Execution::complete_state(std::uint32_t id, const json& result) {
 void Execution::assign(Frame& frame, const json& owner, const json& value) {
   auto found = owner.find("Assign");
   if (found == owner.end()) return;
-  assign_variables(*found, value, context_, frame.variables);
+  json values = evaluate_assignment(*found, value, context_);
+  store_variables(values, frame.variables);
+  store_variables(values, frame.assigned);
 }
 
 void Execution::end_frame(std::uint32_t id, FrameStatus status) {

@@ -110,6 +110,9 @@ class Execution {
     // State machine variables of this frame's scope (null until a state assigns one); a
     // branch or iteration starts with a copy of the enclosing frame's.
     nlohmann::json variables;
+    // What the current state assigned, recorded with its exit (`assignedVariables`), from
+    // which a redrive gives the scope back.
+    nlohmann::json assigned;
     std::unique_ptr<Fanout> fanout;
     std::string token;           // a Task token while one is outstanding
     bool waiting_token = false;  // the callback action ended; the token decides

@@ -6,6 +6,7 @@
 
 #include "core/asl/data_flow.hpp"
 #include "core/asl/execution.hpp"
+#include "core/asl/variables.hpp"
 
 namespace flowrun::asl {
 namespace {
@@ -123,7 +124,8 @@ bool Execution::try_catch(std::uint32_t id, const std::string& error, const std:
     StateRun& step = states_[frame.step];
     step.error = error;
     step.cause = cause;
-    push_event(info(frame).exited, &frame, "{\"output\":" + text + "}");
+    push_event(info(frame).exited, &frame,
+               exited_event_head(std::exchange(frame.assigned, nullptr)) + text + "}");
     close_step(frame, StepStatus::Failed);
     move_to(id, target, std::move(output), std::move(text));
     return true;

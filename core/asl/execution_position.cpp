@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/asl/variables.hpp"
+
 namespace flowrun::asl {
 namespace {
 
@@ -18,6 +20,7 @@ struct Replay {
   std::string token;
   std::int64_t task_started_ms = 0;
   int attempt = 0;
+  json variables;  // what its exited states assigned, in order
   std::map<std::uint32_t, Replay> children;
 };
 
@@ -61,6 +64,10 @@ void replay_event(const RecordedEvent& event, Replay& root, ExecutionPosition& p
     frame.open = false;
     frame.exited_detail = event.detail;
     frame.token.clear();
+    // Only a state that assigned variables starts its detail with them (exited_event_head).
+    if (event.detail.starts_with("{\"assignedVariables\"")) {
+      restore_assigned_variables(field_of(event.detail, "assignedVariables"), frame.variables);
+    }
   } else if (type == "TaskStarted") {
     frame.task_started_ms = event.at_ms;
     frame.attempt = event.attempt;
@@ -88,6 +95,7 @@ FramePosition settle(const Replay& replay, const StateMachine* machine) {
   position.state = std::string(replay.state);
   position.input = field_of(replay.entered_detail, "input");
   position.entered_ms = replay.entered_ms;
+  position.variables = replay.variables;
   if (!replay.open && state) {
     json output = field_of(replay.exited_detail, "output");
     if (state->end || state->type == StateType::Succeed) {

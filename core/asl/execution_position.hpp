@@ -40,6 +40,9 @@ struct FramePosition {
   std::string token;                 ///< a callback Task's token while no answer was taken
   std::int64_t task_started_ms = 0;  ///< when that Task's action started
   int attempt = 0;                   ///< of that Task
+  /// The variables its states assigned before that state (their `assignedVariables`), over
+  /// the scope it starts with; null when none.
+  nlohmann::json variables;
   std::map<std::uint32_t, FramePosition> children;  ///< of its Parallel or Map state
 };
 

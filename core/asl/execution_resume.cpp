@@ -9,6 +9,7 @@
 
 #include "core/asl/data_flow.hpp"
 #include "core/asl/execution.hpp"
+#include "core/asl/variables.hpp"
 
 namespace flowrun::asl {
 
@@ -39,6 +40,9 @@ void Execution::place_frame(std::uint32_t id, const FramePosition& position) {
     frame.input_text.clear();
   }
   frame.resume = &position;
+  // The scope it had there: what its states assigned, over the copy of the enclosing scope
+  // a branch or iteration starts with.
+  store_variables(position.variables, frame.variables);
   const StateType type = *frame.state->type;
   if (options_.resume->keep_tokens && !position.token.empty() && type == StateType::Task) {
     wait_for_token_again(id, position);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 // State machine variables (specification, "State Machine Variables"): a state's `Assign`
@@ -25,5 +26,25 @@ const nlohmann::json* find_variable(std::string_view name);
 /// variable's new value only takes effect in the next state").
 void assign_variables(const nlohmann::json& assign, const nlohmann::json& value,
                       const nlohmann::json& context, nlohmann::json& scope);
+
+/// The values an `Assign` object gives (evaluated as assign_variables does), not yet stored:
+/// an object of name -> value, empty when `assign` assigns nothing.
+nlohmann::json evaluate_assignment(const nlohmann::json& assign, const nlohmann::json& value,
+                                   const nlohmann::json& context);
+
+/// Stores `values` (an object of name -> value) in `scope`, over the values it had.
+void store_variables(const nlohmann::json& values, nlohmann::json& scope);
+
+/// `values` as a history event's `assignedVariables` (Step Functions' StateExited details):
+/// an object of name -> the value's JSON text.
+std::string assigned_variables_text(const nlohmann::json& values);
+
+/// The start of a `...StateExited` event's detail, up to the output: `{"output":` when
+/// `assigned` is empty, else with the `assignedVariables` the state assigned before it.
+std::string exited_event_head(const nlohmann::json& assigned);
+
+/// The variables an `assignedVariables` object of a recorded event gives back, stored in
+/// `scope`; names whose text is not JSON are skipped.
+void restore_assigned_variables(const nlohmann::json& assigned, nlohmann::json& scope);
 
 }  // namespace flowrun::asl

@@ -339,18 +339,8 @@ TEST_CASE("a redrive of an interrupted or cancelled run goes on from where its h
         {"run", machine.string(), "--resources", bindings.string(), "--state-dir", state},
         dir.path() / "run");
     // Killed once the history holds Slow's start (it is committed within 20 ms).
-    REQUIRE(wait_for(
-        [&] {
-          if (!fs::exists(dir.path() / "slow.started")) return false;
-          ProcessResult history = run_flowrun({"history", "last", "--json", "--state-dir", state});
-          json events = json::parse(history.out, nullptr, false);
-          if (!events.is_array()) return false;
-          for (const json& event : events) {
-            if (event["type"] == "TaskStarted" && event["step"] == "Slow") return true;
-          }
-          return false;
-        },
-        30));
+    REQUIRE(wait_for([&] { return fs::exists(dir.path() / "slow.started"); }, 30));
+    REQUIRE(wait_for_history_event(state, "TaskStarted", "Slow", 30));
     kill(pid, signal);
     wait_exit(pid, 30);
     ProcessResult status = run_flowrun({"status", "last", "--json", "--state-dir", state});

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "support/cli_runner.hpp"
@@ -62,6 +63,22 @@ bool wait_for(const std::function<bool()>& condition, double seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return true;
+}
+
+bool wait_for_history_event(const std::string& state_dir, const std::string& type,
+                            const std::string& step, double seconds) {
+  return wait_for(
+      [&] {
+        ProcessResult history =
+            run_flowrun({"history", "last", "--json", "--state-dir", state_dir});
+        nlohmann::json events = nlohmann::json::parse(history.out, nullptr, false);
+        if (!events.is_array()) return false;
+        for (const nlohmann::json& event : events) {
+          if (event.value("type", "") == type && event.value("step", "") == step) return true;
+        }
+        return false;
+      },
+      seconds);
 }
 
 }  // namespace flowrun::test

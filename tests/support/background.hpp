@@ -23,4 +23,9 @@ bool is_running(pid_t pid);
 /// Polls `condition` every 10 ms for at most `seconds`.
 bool wait_for(const std::function<bool()>& condition, double seconds);
 
+/// Waits at most `seconds` until the history of the last run in `state_dir` holds an event
+/// `type` of state `step` (`flowrun history last --json`, as the history is committed).
+bool wait_for_history_event(const std::string& state_dir, const std::string& type,
+                            const std::string& step, double seconds);
+
 }  // namespace flowrun::test
