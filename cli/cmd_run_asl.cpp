@@ -131,6 +131,28 @@ void print_waiting(const asl::ExecutionResult& result, const std::string& state_
   write(stderr, text);
 }
 
+// A Map's ResultWriter (S3) is not used locally: the results stay in the state's output, as
+// an inline Map gives them. Said once per state, before the run.
+void note_result_writers(const asl::StateMachine& machine) {
+  for (const asl::State& state : machine.states) {
+    if (state.type == asl::StateType::Map && state.definition.contains("ResultWriter")) {
+      write(stderr, fmt::format("flowrun: note: Map state '{}' has a ResultWriter, which is not "
+                                "used locally: its results stay in the state's output\n",
+                                state.name));
+    }
+    for (const asl::StateMachine& branch : state.branches) note_result_writers(branch);
+    if (state.iterator) note_result_writers(*state.iterator);
+  }
+}
+
+// Where a Map's ItemReader is written: its key, else the state's name.
+SourcePos item_reader_pos(const asl::State& state) {
+  for (const asl::FieldKey& field : state.fields) {
+    if (field.name == "ItemReader") return field.pos;
+  }
+  return state.name_pos;
+}
+
 // Every Task must be answered by a binding or a mock before anything runs.
 bool check_tasks_bound(const Definition& definition, const asl::Bindings* bindings,
                        const asl::MockTestCase* mocks) {
@@ -141,6 +163,16 @@ bool check_tasks_bound(const Definition& definition, const asl::Bindings* bindin
   diagnostics.add_source(definition.document.source);
   for (const asl::UnboundTask& task : unbound) {
     const asl::State& state = *task.state;
+    if (task.item_reader) {
+      diagnostics
+          .error("asl-unbound-task", definition.path(), item_reader_pos(state),
+                 fmt::format("Map state '{}' reads its items with ItemReader resource '{}', "
+                             "which has no binding",
+                             state.name, task.resource))
+          .note(bindings ? "add it to " + bindings->file + " (its action prints the items)"
+                         : "bind it with --resources FILE (its action prints the items)");
+      continue;
+    }
     Diagnostic& diagnostic = diagnostics.error(
         "asl-unbound-task", definition.path(),
         state.resource_pos.is_known() ? state.resource_pos : state.name_pos,
@@ -259,6 +291,7 @@ int run_asl_file(const AslRunRequest& request, const Definition& definition) {
   if (!check_jsonpath_only(definition)) return kExitUsage;
   if (!check_tasks_bound(definition, bound, mocked)) return kExitUsage;
   if (request.dry_run) return print_plan(definition, bound, mocked, request.json);
+  note_result_writers(*definition.machine);
 
   std::string state_dir = resolve_state_dir(request.state_dir);
   std::unique_ptr<RunStore> store;

@@ -90,6 +90,11 @@ std::string choose_next(const nlohmann::json& state, const nlohmann::json& input
 nlohmann::json map_items(const nlohmann::json& state, const nlohmann::json& input,
                          const ContextObject& context);
 
+/// Map: `items` (from ItemsPath or an ItemReader) grouped by the state's ItemBatcher, or
+/// as they are when it has none.
+nlohmann::json batch_map_items(const nlohmann::json& state, nlohmann::json items,
+                               const nlohmann::json& input, const ContextObject& context);
+
 /// Map: the input of one iteration (ItemSelector, or legacy Parameters, else the item).
 /// `context` must already hold `Map.Item.Index` and `Map.Item.Value`.
 nlohmann::json map_item_input(const nlohmann::json& state, const nlohmann::json& input,

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/asl/data_flow.hpp"
+#include "core/asl/item_reader.hpp"
 #include "core/asl/timestamp.hpp"
 #include "core/asl/variables.hpp"
 #include "core/util/error.hpp"
@@ -686,6 +687,10 @@ void collect_unbound(const StateMachine& machine, const Bindings* bindings,
     if (state.type == StateType::Task && !(mocks && mocks->mocks(state.name)) &&
         !(bindings && bindings->find(state.resource))) {
       out.push_back(UnboundTask{&state, state.resource});
+    }
+    if (state.type == StateType::Map && state.definition.contains("ItemReader")) {
+      std::string reader = item_reader_resource(state.definition);
+      if (!(bindings && bindings->find(reader))) out.push_back(UnboundTask{&state, reader, true});
     }
     for (const StateMachine& branch : state.branches) collect_unbound(branch, bindings, mocks, out);
     if (state.iterator) collect_unbound(*state.iterator, bindings, mocks, out);

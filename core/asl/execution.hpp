@@ -28,6 +28,16 @@ std::string dump(const nlohmann::json& value);
 std::string wrap_json(std::string_view head, std::string_view body);
 /// `{"error": ..., "cause": ...}` as JSON text, for history events.
 std::string error_detail(const std::string& error, const std::string& cause);
+/// The argv of a `run` (the shell and its script) or `cmd` action.
+std::vector<std::string> action_argv(const TaskAction& action);
+/// Writes `text` to a new file at `path` (0600); false when that fails (errno says why).
+bool write_whole_file(const std::string& path, std::string_view text);
+/// The last bytes of the log at `path` (what an action wrote on stderr), trimmed.
+std::string log_tail(const std::string& path);
+/// Error and cause of an action that exited non-zero: `Error`/`Cause` of a JSON object on its
+/// stdout, else States.TaskFailed with `stderr_tail` (or how it ended) as the cause.
+std::pair<std::string, std::string> action_failure(std::string_view stdout_text,
+                                                   std::string stderr_tail, ExitStatus exit);
 
 /// The driver behind run_state_machine: one per execution, single-threaded. Every running
 /// branch (the top level, a Parallel branch, a Map iteration) is a Frame; pure-data states
@@ -139,7 +149,8 @@ class Execution {
     bool stopped = false;     // its frame was aborted: the result is ignored
     bool terminated = false;  // SIGTERM sent
     bool callback = false;
-    std::string plugin;  // an external plugin: its stdout holds the response
+    std::string plugin;        // an external plugin: its stdout holds the response
+    bool item_reader = false;  // a Map's ItemReader action: its stdout holds the items
     std::string stdout_path;
     std::string log_path;
   };
@@ -219,6 +230,9 @@ class Execution {
   void issue_token(std::uint32_t id);
   void release_token(Frame& frame);
   void read_token_answers();
+  SpawnResult spawn_action(const TaskAction& action, const std::string& program,
+                           std::vector<std::string>& argv, std::vector<std::string>& extra,
+                           const TaskProcess& process, const std::string& input_path);
   std::int64_t task_seconds(const Frame& frame, const char* field, const char* path_field);
   EnvironmentBuilder& environment_for(const TaskAction& action);
 
@@ -236,10 +250,25 @@ class Execution {
   // execution_fanout.cpp: Parallel and Map
   void run_parallel(std::uint32_t id);
   void run_map(std::uint32_t id);
+  void start_map_items(std::uint32_t id, const nlohmann::json& input, nlohmann::json items);
   void start_children(std::uint32_t id);
   void child_ended(std::uint32_t child);
   void fanout_done(std::uint32_t id);
   void abort_frame(std::uint32_t id);
+
+  // execution_item_reader.cpp: Map items read by an ItemReader's bound action
+  struct ItemRead {
+    nlohmann::json input;  // the Map's effective input
+    nlohmann::json items = nlohmann::json::array();
+    int reads = 0;                              // actions run so far (MANIFEST: one per file)
+    bool manifest_read = false;                 // MANIFEST: the data files are known
+    std::vector<nlohmann::json> file_requests;  // MANIFEST: data files still to read
+    std::vector<std::string> columns;           // MANIFEST: fileSchema
+  };
+  void start_item_reader(std::uint32_t id, nlohmann::json input);
+  void spawn_item_reader(std::uint32_t id, const nlohmann::json& request);
+  void item_reader_ended(TaskProcess process, ExitStatus exit);
+  void items_read(std::uint32_t id, const std::string& text);
 
   const StateMachine& machine_;
   const ExecutionOptions& options_;
@@ -256,7 +285,8 @@ class Execution {
   std::uint64_t builtin_keys_ = 0;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::unordered_map<const State*, StateInfo> infos_;
-  std::unordered_map<std::string, int> invocations_;  // per state name, over the execution
+  std::unordered_map<std::string, int> invocations_;        // per state name, over the execution
+  std::unordered_map<std::uint32_t, ItemRead> item_reads_;  // per Map frame reading items
   std::unordered_map<const TaskAction*, std::unique_ptr<EnvironmentBuilder>> environments_;
   nlohmann::json context_;
   nlohmann::json* context_state_name_ = nullptr;

@@ -64,19 +64,21 @@ void Execution::run_map(std::uint32_t id) {
   Frame& frame = frames_[id];
   prepare_context(frame);
   const json& definition = frame.state->definition;
-  const std::string& name = frame.state->name;
-  if (definition.contains("ItemReader")) {
-    throw AslError("States.Runtime",
-                   "Map state '" + name +
-                       "' reads items with ItemReader (from S3), which "
-                       "flowrun cannot do locally; pass the items in the input instead");
-  }
   // Parameters of a Map is the legacy ItemSelector: the state's input is InputPath alone.
   json input =
       definition.contains("InputPath")
           ? effective_input(json{{"InputPath", definition["InputPath"]}}, frame.input, context_)
           : frame.input;
-  json items = map_items(definition, input, context_);  // already batched by ItemBatcher
+  // The items come from the ItemReader's action (execution_item_reader.cpp), or the input.
+  if (definition.contains("ItemReader")) return start_item_reader(id, std::move(input));
+  start_map_items(id, input, map_items(definition, input, context_));
+}
+
+// The Map's items (already batched by ItemBatcher) make its iterations.
+void Execution::start_map_items(std::uint32_t id, const json& input, json items) {
+  Frame& frame = frames_[id];
+  const json& definition = frame.state->definition;
+  const std::string& name = frame.state->name;
   auto fanout = std::make_unique<Fanout>();
   fanout->is_map = true;
   fanout->inputs.reserve(items.size());

@@ -23,6 +23,23 @@ constexpr std::string_view kTokenSuffix = ".waitForTaskToken";
 constexpr std::size_t kMaxStdoutBytes = 16 << 20;
 constexpr std::size_t kCauseBytes = 4096;
 
+std::string text_of(const json& value) {
+  return value.is_string() ? value.get<std::string>() : dump(value);
+}
+
+bool is_blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::vector<std::string> action_argv(const TaskAction& action) {
+  if (!action.argv.empty()) return action.argv;
+  std::vector<std::string> argv = shell_argv(action.shell);
+  argv.push_back(action.script);
+  return argv;
+}
+
 bool write_whole_file(const std::string& path, std::string_view text) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return false;
@@ -55,15 +72,19 @@ std::string log_tail(const std::string& path) {
   return text;
 }
 
-std::string text_of(const json& value) {
-  return value.is_string() ? value.get<std::string>() : dump(value);
+std::pair<std::string, std::string> action_failure(std::string_view stdout_text,
+                                                   std::string stderr_tail, ExitStatus exit) {
+  json reported = json::parse(stdout_text, nullptr, false);
+  if (reported.is_object() && reported.contains("Error")) {
+    return {text_of(reported["Error"]),
+            reported.contains("Cause") ? text_of(reported["Cause"]) : ""};
+  }
+  if (stderr_tail.empty()) {
+    stderr_tail = exit.signal ? "killed by " + signal_name(exit.signal)
+                              : fmt::format("exited with code {}", exit.exit_code);
+  }
+  return {"States.TaskFailed", std::move(stderr_tail)};
 }
-
-bool is_blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-}  // namespace
 
 void Execution::run_task(std::uint32_t id) {
   Frame& frame = frames_[id];
@@ -114,14 +135,7 @@ void Execution::run_task(std::uint32_t id) {
         fmt::format("no binding for resource '{}' of Task '{}'", resource, frame.state->name));
   }
   if (!action->plugin.empty()) return run_plugin_task(id, *action, input, invocation + 1);
-  std::vector<std::string> argv;
-  if (!action->argv.empty()) {
-    argv = action->argv;
-  } else {
-    argv = shell_argv(action->shell);
-    argv.push_back(action->script);
-  }
-  spawn_task(id, *action, input_text, invocation + 1, std::move(argv));
+  spawn_task(id, *action, input_text, invocation + 1, action_argv(*action));
 }
 
 // Starts `argv` for the Task with `stdin_text` on its stdin (the effective input, or a
@@ -162,25 +176,8 @@ void Execution::spawn_task(std::uint32_t id, const TaskAction& action,
     if (frame.item_text) extra.push_back("FLOWRUN_ITEM=" + *frame.item_text);
   }
   if (!frame.token.empty()) extra.push_back("FLOWRUN_TASK_TOKEN=" + frame.token);
-  std::vector<char*> args;
-  for (std::string& arg : argv) args.push_back(arg.data());
-  args.push_back(nullptr);
-  std::string cwd = action.working_dir;
-  if (cwd.empty()) {
-    cwd = options_.bindings->dir;
-  } else if (cwd.front() != '/') {
-    cwd = options_.bindings->dir + "/" + cwd;
-  }
-  SpawnRequest request;
-  request.program = program.c_str();
-  request.argv = args.data();
-  request.envp = environment_for(action).build({}, extra);
-  request.cwd = cwd.c_str();
-  request.log_path = process.log_path.c_str();
-  request.stdout_path = process.stdout_path.c_str();
-  request.stdin_path = input_path.c_str();
   process.started_ns = monotonic_ns();
-  SpawnResult started = spawner_.spawn(request);
+  SpawnResult started = spawn_action(action, program, argv, extra, process, input_path);
   if (started.error != 0) {
     return task_failed(id, "States.TaskFailed",
                        "cannot start '" + argv[0] + "': " + std::strerror(started.error));
@@ -210,6 +207,31 @@ void Execution::spawn_task(std::uint32_t id, const TaskAction& action,
     timers_.push({frame.heartbeat_due_ns, id, frame.generation, TimerKind::Heartbeat, 0});
   }
   if (!frame.token.empty()) issue_token(id);
+}
+
+// Starts `program` with `argv` in the action's working directory and environment (+ `extra`),
+// stdin from `input_path`, stderr then stdout into the process's log and stdout files.
+SpawnResult Execution::spawn_action(const TaskAction& action, const std::string& program,
+                                    std::vector<std::string>& argv, std::vector<std::string>& extra,
+                                    const TaskProcess& process, const std::string& input_path) {
+  std::vector<char*> args;
+  for (std::string& arg : argv) args.push_back(arg.data());
+  args.push_back(nullptr);
+  std::string cwd = action.working_dir;
+  if (cwd.empty()) {
+    cwd = options_.bindings->dir;
+  } else if (cwd.front() != '/') {
+    cwd = options_.bindings->dir + "/" + cwd;
+  }
+  SpawnRequest request;
+  request.program = program.c_str();
+  request.argv = args.data();
+  request.envp = environment_for(action).build({}, extra);
+  request.cwd = cwd.c_str();
+  request.log_path = process.log_path.c_str();
+  request.stdout_path = process.stdout_path.c_str();
+  request.stdin_path = input_path.c_str();
+  return spawner_.spawn(request);
 }
 
 // TimeoutSeconds / HeartbeatSeconds of the Task, a literal or a reference path into the
@@ -258,6 +280,7 @@ void Execution::reap_children() {
 }
 
 void Execution::end_task_process(TaskProcess process, ExitStatus exit) {
+  if (process.item_reader) return item_reader_ended(std::move(process), exit);
   const bool current = !finished_ && !process.stopped &&
                        frames_[process.frame].generation == process.generation &&
                        frames_[process.frame].status == FrameStatus::Busy;
@@ -294,17 +317,8 @@ void Execution::end_task_process(TaskProcess process, ExitStatus exit) {
   } else if (!process.plugin.empty()) {
     plugin_task_ended(id, read_plugin_response(process.plugin, text, exit.exit_code));
   } else if (exit.exit_code != 0) {
-    json reported = json::parse(text, nullptr, false);
-    if (reported.is_object() && reported.contains("Error")) {
-      task_failed(id, text_of(reported["Error"]),
-                  reported.contains("Cause") ? text_of(reported["Cause"]) : "");
-    } else {
-      if (cause.empty()) {
-        cause = exit.signal ? "killed by " + signal_name(exit.signal)
-                            : fmt::format("exited with code {}", exit.exit_code);
-      }
-      task_failed(id, "States.TaskFailed", cause);
-    }
+    auto [error, failure_cause] = action_failure(text, std::move(cause), exit);
+    task_failed(id, std::move(error), std::move(failure_cause));
   } else if (process.callback) {
     // The action only handed the token on: the state waits for task-success/failure.
     frames_[id].waiting_token = true;

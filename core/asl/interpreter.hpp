@@ -154,10 +154,11 @@ ExecutionResult run_state_machine(const StateMachine& machine, const nlohmann::j
 struct UnboundTask {
   const State* state = nullptr;
   std::string resource;
+  bool item_reader = false;  ///< the resource is a Map's ItemReader's (never mocked)
 };
 
 /// Every Task state (in branches and Map processors too) that has no binding and is not
-/// mocked, in definition order.
+/// mocked, and every Map whose ItemReader has no binding, in definition order.
 std::vector<UnboundTask> find_unbound_tasks(const StateMachine& machine, const Bindings* bindings,
                                             const MockTestCase* mocks);
 

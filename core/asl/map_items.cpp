@@ -113,6 +113,11 @@ json map_items(const json& state, const json& input, const ContextObject& contex
     throw AslError(kRuntime, fmt::format("the Map items must be an array, not {}",
                                          items.is_null() ? "null" : items.type_name()));
   }
+  return batch_map_items(state, std::move(items), input, context);
+}
+
+json batch_map_items(const json& state, json items, const json& input,
+                     const ContextObject& context) {
   if (const json* batcher = find_field(state, "ItemBatcher")) {
     return make_batches(state, *batcher, items, input, context);
   }

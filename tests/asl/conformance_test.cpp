@@ -11,6 +11,7 @@
 #include "core/asl/choice_rules.hpp"
 #include "core/asl/data_flow.hpp"
 #include "core/asl/intrinsics.hpp"
+#include "core/asl/item_reader.hpp"
 #include "core/asl/jsonpath.hpp"
 #include "core/asl/timestamp.hpp"
 #include "support/cli_runner.hpp"
@@ -55,6 +56,20 @@ json run_case(const json& c) {
   if (kind == "rule") return asl::evaluate_choice_rule(state, input, context);
   if (kind == "map_items") return asl::map_items(state, input, context);
   if (kind == "map_item_input") return asl::map_item_input(state, input, context);
+  if (kind == "item_reader") return asl::read_items(state, text(c, "text"));
+  if (kind == "item_reader_limit") {
+    json items = asl::read_items(state, text(c, "text"));
+    asl::limit_items(state, items, input, context);
+    return items;
+  }
+  if (kind == "manifest") {
+    asl::InventoryManifest manifest = asl::read_manifest(text(c, "text"));
+    return json{{"columns", manifest.columns}, {"requests", manifest.file_requests}};
+  }
+  if (kind == "manifest_rows") {
+    return asl::read_manifest_rows(text(c, "text"),
+                                   field(c, "columns").get<std::vector<std::string>>());
+  }
   if (kind == "matches") return asl::string_matches(text(c, "text"), text(c, "pattern"));
   if (kind == "timestamp") return asl::parse_timestamp(text(c, "text")).has_value();
   std::size_t offset = 0;

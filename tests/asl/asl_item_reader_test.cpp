@@ -1,0 +1,71 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "support/cli_runner.hpp"
+
+// A Map's ItemReader through the real binary: its Resource is bound like a Task's (exact or
+// `*` pattern), an unbound one stops the run before anything runs, and a ResultWriter is
+// named in a note. Reading each InputType is in tests/asl/executions/item_reader_*.json and
+// tests/asl/cases/item_reader.json.
+
+namespace flowrun::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr const char* kReadingMap = R"({"StartAt": "Read", "States": {
+  "Read": {"Type": "Map", "End": true,
+    "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                   "ReaderConfig": {"InputType": "JSON"},
+                   "Parameters": {"Bucket": "b", "Key": "k.json"}},
+    "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+                     "Parameters": {"Bucket": "out", "Prefix": "results"}},
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+      "StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}}}})";
+
+}  // namespace
+
+TEST_CASE("a Map whose ItemReader has no binding is refused before it runs, naming the state") {
+  TempDir dir;
+  fs::path machine = dir.write("m.asl.json", kReadingMap);
+  fs::path bindings = dir.write("b.yaml", "arn:other: 'echo 1'\n");
+  ProcessResult result = run_flowrun({"run", machine.string(), "--resources", bindings.string(),
+                                      "--state-dir", (dir.path() / "state").string()});
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find(machine.string() +
+                        ":3:5: error: Map state 'Read' reads its items with ItemReader resource "
+                        "'arn:aws:states:::s3:getObject', which has no binding") !=
+        std::string::npos);
+  CHECK(result.err.find("note: add it to " + bindings.string()) != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path() / "state" / "runs"));
+
+  ProcessResult without =
+      run_flowrun({"run", machine.string(), "--state-dir", (dir.path() / "state").string()});
+  CHECK(without.exit_code == 2);
+  CHECK(without.err.find("Map state 'Read' reads its items with ItemReader") != std::string::npos);
+}
+
+TEST_CASE("an ItemReader is bound by a pattern, and its ResultWriter is named in a note") {
+  TempDir dir;
+  fs::path machine = dir.write("m.asl.json", kReadingMap);
+  fs::path bindings = dir.write("b.yaml", "'arn:aws:states:::s3:*': \"echo '[1, 2]'\"\n");
+  ProcessResult result = run_flowrun({"run", machine.string(), "--resources", bindings.string(),
+                                      "--json", "--state-dir", (dir.path() / "state").string()});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  json summary = json::parse(result.out);
+  CHECK(summary["output"] == json{1, 2});
+  CHECK(result.err.find("flowrun: note: Map state 'Read' has a ResultWriter, which is not used "
+                        "locally: its results stay in the state's output") != std::string::npos);
+  // The Map's entry in the summary names the reader's log and exit code.
+  const json& read = summary["steps"][0];
+  CHECK(read["id"] == "Read");
+  CHECK(read["exit_code"] == 0);
+  CHECK(read["log"].get<std::string>().find("Read.items-0.attempt-1.log") != std::string::npos);
+}
+
+}  // namespace flowrun::test
