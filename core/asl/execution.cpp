@@ -285,7 +285,7 @@ void Execution::run_state(std::uint32_t id) {
   } catch (const AslError& error) {
     context_.erase("Task");
     context_.erase("Map");
-    fail_state(id, error.error(), error.cause());
+    evaluation_failed(id, error.error(), error.cause());
   }
 }
 
@@ -434,10 +434,11 @@ void Execution::exit_state(std::uint32_t id, json output, const State* next, std
   Frame& frame = frames_[id];
   if (text.empty()) text = dump(output);
   if (text.size() > options_.max_payload_bytes) {
-    return fail_state(id, "States.DataLimitExceeded",
-                      fmt::format("the output of state '{}' is {} bytes, more than the {} bytes "
-                                  "a state may pass on",
-                                  frame.state->name, text.size(), options_.max_payload_bytes));
+    return evaluation_failed(
+        id, "States.DataLimitExceeded",
+        fmt::format("the output of state '{}' is {} bytes, more than the {} bytes "
+                    "a state may pass on",
+                    frame.state->name, text.size(), options_.max_payload_bytes));
   }
   const StateInfo& state_info = info(frame);
   if (frame.assigned.is_null()) {
@@ -480,7 +481,7 @@ void Execution::complete_state(std::uint32_t id, const json& result) {
     assign(frame, frame.state->definition, result);
     exit_state(id, std::move(output));
   } catch (const AslError& error) {
-    fail_state(id, error.error(), error.cause());
+    evaluation_failed(id, error.error(), error.cause());
   }
   if (frames_[id].status == FrameStatus::Ready) ready_.push_back(id);
 }

@@ -212,6 +212,7 @@ class Execution {
 
   // execution_errors.cpp: Retry and Catch
   void fail_state(std::uint32_t id, std::string error, std::string cause);
+  void evaluation_failed(std::uint32_t id, std::string error, std::string cause);
   bool try_retry(std::uint32_t id, const std::string& error, bool branch_failed);
   bool try_catch(std::uint32_t id, const std::string& error, const std::string& cause,
                  bool branch_failed);

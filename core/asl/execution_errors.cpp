@@ -45,6 +45,12 @@ double number_field(const json& object, const char* key, double fallback) {
   return found != object.end() && found->is_number() ? found->get<double>() : fallback;
 }
 
+// The detail of an EvaluationFailed event (Step Functions' evaluationFailedEventDetails).
+std::string evaluation_detail(const std::string& error, const std::string& cause,
+                              const std::string& state) {
+  return dump(json{{"error", error}, {"cause", cause}, {"state", state}});
+}
+
 }  // namespace
 
 // The state failed with `error`: its Retry first, then its Catch, else the frame fails.
@@ -63,6 +69,16 @@ void Execution::fail_state(std::uint32_t id, std::string error, std::string caus
   frame.error = std::move(error);
   frame.cause = std::move(cause);
   end_frame(id, FrameStatus::Failed);
+}
+
+// The state failed with an error that no Task, Parallel or Map event records (a path,
+// template, intrinsic, Assign or size failure while its data was worked out): an
+// `EvaluationFailed` event says so, as Step Functions records it for JSONata states, so that
+// a history read back (recorded_steps.hpp) knows the state failed even when it is caught.
+void Execution::evaluation_failed(std::uint32_t id, std::string error, std::string cause) {
+  push_event("EvaluationFailed", &frames_[id],
+             evaluation_detail(error, cause, frames_[id].state->name));
+  fail_state(id, std::move(error), std::move(cause));
 }
 
 bool Execution::try_retry(std::uint32_t id, const std::string& error, bool branch_failed) {
@@ -111,6 +127,8 @@ bool Execution::try_catch(std::uint32_t id, const std::string& error, const std:
       assign(frame, catcher, error_output);
     } catch (const AslError& failure) {
       // A catcher whose ResultPath cannot be applied fails the state with that error.
+      push_event("EvaluationFailed", &frame,
+                 evaluation_detail(failure.error(), failure.cause(), frame.state->name));
       StateRun& step = states_[frame.step];
       step.error = failure.error();
       step.cause = failure.cause();

@@ -43,7 +43,7 @@ void Execution::spawn_item_reader(std::uint32_t id, const json& request) {
   const TaskAction* action = options_.bindings ? options_.bindings->find(resource) : nullptr;
   auto fail = [&](std::string error, std::string cause) {
     item_reads_.erase(id);
-    fail_state(id, std::move(error), std::move(cause));
+    evaluation_failed(id, std::move(error), std::move(cause));
     if (frames_[id].status == FrameStatus::Ready) ready_.push_back(id);
   };
   if (!action) {
@@ -121,12 +121,12 @@ void Execution::item_reader_ended(TaskProcess process, ExitStatus exit) {
   if (exit.exit_code != 0) {
     auto [error, cause] = action_failure(text, log_tail(process.log_path), exit);
     item_reads_.erase(id);
-    fail_state(id, std::move(error), std::move(cause));
+    evaluation_failed(id, std::move(error), std::move(cause));
   } else if (text.size() > kMaxItemsBytes) {
     item_reads_.erase(id);
-    fail_state(id, "States.ItemReaderFailed",
-               fmt::format("the ItemReader of Map state '{}' printed more than {} MiB",
-                           frames_[id].state->name, kMaxItemsBytes >> 20));
+    evaluation_failed(id, "States.ItemReaderFailed",
+                      fmt::format("the ItemReader of Map state '{}' printed more than {} MiB",
+                                  frames_[id].state->name, kMaxItemsBytes >> 20));
   } else {
     items_read(id, text);
   }
@@ -165,7 +165,7 @@ void Execution::items_read(std::uint32_t id, const std::string& text) {
   } catch (const AslError& error) {
     item_reads_.erase(id);
     context_.erase("Map");
-    fail_state(id, error.error(), error.cause());
+    evaluation_failed(id, error.error(), error.cause());
   }
 }
 

@@ -16,7 +16,7 @@ struct Track {
   std::int64_t item_index = -1;
   std::size_t step = kNone;  // its state execution still open
   bool failed = false;       // that state failed and was not retried since
-  std::string error;         // a Parallel or Map failure, the state's once it ends failed
+  std::string error;  // a Parallel, Map or evaluation failure, the state's once it ends failed
   std::string cause;
 };
 
@@ -214,6 +214,8 @@ void StepReplay::read(const RecordedEvent& event) {
   } else if (type == "TaskScheduled" || type == "TaskStarted") {
     if (run) run->attempts = std::max(run->attempts, event.attempt);
     frame.failed = false;
+    frame.error.clear();  // an evaluation failure before this retry
+    frame.cause.clear();
   } else if (type == "TaskSucceeded") {
     if (run) {
       run->error.clear();
@@ -227,6 +229,12 @@ void StepReplay::read(const RecordedEvent& event) {
       run->cause = text_field(event.detail, "cause");
     }
     frame.failed = true;
+  } else if (type == "EvaluationFailed") {
+    // The state failed while its data was worked out; its Retry or Catch may follow, and the
+    // error is the state's once it ends failed.
+    frame.failed = true;
+    frame.error = text_field(event.detail, "error");
+    frame.cause = text_field(event.detail, "cause");
   } else if (type == "TaskStateAborted") {
     close(frame, StepStatus::Cancelled, event.at_ms);
   } else if (type == "ParallelStateStarted" || type == "MapStateStarted") {

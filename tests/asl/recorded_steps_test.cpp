@@ -19,18 +19,27 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// A Task, a Task retried then caught, a Map with a tolerated failure, a Parallel whose
-// branch fails with ErrorPath (caught), then a Fail state.
+// A Task, a Task retried then caught, a Task whose ResultSelector fails (caught: no Task
+// event says it failed), a Map with a tolerated failure, a Parallel whose only branch fails
+// in a Pass state's Parameters (no event of its own), a Parallel whose branch fails with
+// ErrorPath (caught), then a Fail state.
 constexpr const char* kMachine = R"({"StartAt": "Prep", "States": {
   "Prep": {"Type": "Pass", "Result": {"items": [1, 2, 3], "kind": "Custom"}, "Next": "Work"},
   "Work": {"Type": "Task", "Resource": "arn:ok", "ResultPath": "$.ok", "Next": "Flaky"},
-  "Flaky": {"Type": "Task", "Resource": "arn:bad", "Next": "Each",
+  "Flaky": {"Type": "Task", "Resource": "arn:bad", "Next": "Shape",
             "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1, "IntervalSeconds": 0}],
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.caught", "Next": "Each"}]},
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.caught", "Next": "Shape"}]},
+  "Shape": {"Type": "Task", "Resource": "arn:ok", "ResultSelector": {"x.$": "$.missing"},
+            "ResultPath": "$.shape", "Next": "Each",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.unshaped", "Next": "Each"}]},
   "Each": {"Type": "Map", "ItemsPath": "$.items", "ToleratedFailureCount": 1,
-           "MaxConcurrency": 1, "ResultPath": "$.each", "Next": "Both",
+           "MaxConcurrency": 1, "ResultPath": "$.each", "Next": "Pair",
            "ItemProcessor": {"StartAt": "Item", "States": {
              "Item": {"Type": "Task", "Resource": "arn:item", "End": true}}}},
+  "Pair": {"Type": "Parallel", "ResultPath": "$.pair", "Next": "Both",
+           "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.unpaired", "Next": "Both"}],
+           "Branches": [{"StartAt": "Bad", "States": {
+             "Bad": {"Type": "Pass", "Parameters": {"x.$": "$.nowhere"}, "End": true}}}]},
   "Both": {"Type": "Parallel", "ResultPath": "$.both", "Next": "Stop",
            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Stop"}],
            "Branches": [
@@ -103,10 +112,26 @@ TEST_CASE("the history of a failed run records the state executions its summary 
   for (const json& step : summary["steps"])
     statuses.push_back(step["id"].get<std::string>() + "=" + step["status"].get<std::string>());
   CHECK(statuses == std::vector<std::string>{"Prep=succeeded", "Work=succeeded", "Flaky=failed",
-                                             "Each=succeeded", "Item=succeeded", "Item=failed",
-                                             "Item=succeeded", "Both=failed", "Quick=succeeded",
+                                             "Shape=failed", "Each=succeeded", "Item=succeeded",
+                                             "Item=failed", "Item=succeeded", "Pair=failed",
+                                             "Bad=failed", "Both=failed", "Quick=succeeded",
                                              "Boom=failed", "Stop=failed"});
-  CHECK(summary["steps"][9]["error"] == "Custom");
+  CHECK(summary["steps"][3]["error"] == "States.ParameterPathFailure");
+  CHECK(summary["steps"][9]["error"] == "States.ParameterPathFailure");
+  CHECK(summary["steps"][12]["error"] == "Custom");
+  // The failures no Task event names are in the history as EvaluationFailed.
+  ProcessResult history = run_flowrun(
+      {"history", summary["run_id"].get<std::string>(), "--json", "--state-dir", state});
+  std::vector<std::string> evaluations;
+  for (const json& event : json::parse(history.out)) {
+    if (event["type"] != "EvaluationFailed") continue;
+    json detail = json::parse(event["detail"].get<std::string>());
+    evaluations.push_back(event["step"].get<std::string>() + "=" +
+                          detail["error"].get<std::string>());
+    CHECK(detail["state"] == event["step"]);
+  }
+  CHECK(evaluations == std::vector<std::string>{"Shape=States.ParameterPathFailure",
+                                                "Bad=States.ParameterPathFailure"});
 }
 
 TEST_CASE("the history of a cancelled run records its stopped state executions") {
