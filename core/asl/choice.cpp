@@ -117,10 +117,9 @@ bool evaluate_list(const json& list, bool is_and, const json& input, const Conte
   return is_and;
 }
 
-bool evaluate_comparison(const json& rule, const std::string& key, const json& operand,
-                         const json& input, const ContextObject& context) {
-  std::optional<ChoiceOperator> op = parse_choice_operator(key);
-  if (!op) throw AslError(kRuntime, fmt::format("unknown Choice operator '{}'", key));
+// `op` is the operator `key` names (the caller parsed it to find the key).
+bool evaluate_comparison(const json& rule, const ChoiceOperator& op, const std::string& key,
+                         const json& operand, const json& input, const ContextObject& context) {
   std::string_view variable_path = string_field(rule, "Variable");
   std::shared_ptr<const JsonPath> path;
   try {
@@ -136,7 +135,7 @@ bool evaluate_comparison(const json& rule, const std::string& key, const json& o
     many = select_path(input, variable_path, context, kRuntime);
     variable = &many;
   }
-  if (op->family == Family::IsPresent) {
+  if (op.family == Family::IsPresent) {
     if (!operand.is_boolean()) throw AslError(kRuntime, "IsPresent needs true or false");
     // An indefinite path is present when it matches at least one node.
     bool present = path->is_definite() ? variable != nullptr : !many.empty();
@@ -148,14 +147,14 @@ bool evaluate_comparison(const json& rule, const std::string& key, const json& o
                                "anything in the input",
                                variable_path));
   }
-  if (op->is_type_test()) {
+  if (op.is_type_test()) {
     if (!operand.is_boolean()) throw AslError(kRuntime, fmt::format("{} needs true or false", key));
-    return test_type(op->family, variable) == operand.get<bool>();
+    return test_type(op.family, variable) == operand.get<bool>();
   }
-  if (!op->is_path) return compare(*op, *variable, operand);
+  if (!op.is_path) return compare(op, *variable, operand);
   if (!operand.is_string()) throw AslError(kRuntime, fmt::format("{} needs a path", key));
   json other = select_path(input, operand.get_ref<const std::string&>(), context, kRuntime);
-  return compare(*op, *variable, other);
+  return compare(op, *variable, other);
 }
 
 bool evaluate_rule(const json& rule, const json& input, const ContextObject& context, int depth) {
@@ -171,8 +170,8 @@ bool evaluate_rule(const json& rule, const json& input, const ContextObject& con
     return !evaluate_rule(*it, input, context, depth + 1);
   }
   for (auto it = rule.begin(); it != rule.end(); ++it) {
-    if (is_choice_operator(it.key())) {
-      return evaluate_comparison(rule, it.key(), *it, input, context);
+    if (std::optional<ChoiceOperator> op = parse_choice_operator(it.key())) {
+      return evaluate_comparison(rule, *op, it.key(), *it, input, context);
     }
   }
   throw AslError(kRuntime, "a Choice rule has no comparison operator, And, Or or Not");

@@ -79,8 +79,7 @@ json place_at(json document, const JsonPath& path, json value) {
 // `Raw` is `const json&` (copied where needed) or `json` (moved), so callers that own the input
 // avoid a copy.
 template <typename Raw>
-json apply_result_path(const json& state_or_catcher, Raw&& raw_input, json result) {
-  const json* field = find_field(state_or_catcher, "ResultPath");
+json apply_result_path(const json* field, Raw&& raw_input, json result) {
   if (!field) return result;  // default `$`: the result replaces the input
   if (field->is_null()) return json(std::forward<Raw>(raw_input));  // discard the result
   auto path = compile_or_throw(path_field(*field, "ResultPath"), kResultPathMatchFailure);
@@ -88,16 +87,17 @@ json apply_result_path(const json& state_or_catcher, Raw&& raw_input, json resul
 }
 
 template <typename Raw, typename Result>
-json output_of(const json& state, Raw&& raw_input, Result&& result, const ContextObject& context) {
+json output_of(const DataFields& fields, Raw&& raw_input, Result&& result,
+               const ContextObject& context) {
   json combined;
-  if (const json* selector = find_field(state, "ResultSelector")) {
-    combined = apply_result_path(state, std::forward<Raw>(raw_input),
+  if (const json* selector = fields.result_selector) {
+    combined = apply_result_path(fields.result_path, std::forward<Raw>(raw_input),
                                  evaluate_payload_template(*selector, result, context));
   } else {
-    combined =
-        apply_result_path(state, std::forward<Raw>(raw_input), json(std::forward<Result>(result)));
+    combined = apply_result_path(fields.result_path, std::forward<Raw>(raw_input),
+                                 json(std::forward<Result>(result)));
   }
-  const json* output_path = find_field(state, "OutputPath");
+  const json* output_path = fields.output_path;
   if (!output_path) return combined;
   if (output_path->is_null()) return json::object();
   return select_path(combined, path_field(*output_path, "OutputPath"), context, kRuntime);
@@ -192,7 +192,12 @@ json evaluate_payload_template(const json& payload_template, const json& input,
 }
 
 json effective_input(const json& state, const json& raw_input, const ContextObject& context) {
-  const json* input_path = find_field(state, "InputPath");
+  return effective_input(DataFields::of(state), raw_input, context);
+}
+
+json effective_input(const DataFields& fields, const json& raw_input,
+                     const ContextObject& context) {
+  const json* input_path = fields.input_path;
   json selected;
   const json* input = &raw_input;
   if (input_path) {
@@ -201,10 +206,8 @@ json effective_input(const json& state, const json& raw_input, const ContextObje
                                                    context, kRuntime);
     input = &selected;
   }
-  // A Map's Parameters is the legacy name of ItemSelector: it shapes each item, not the input.
-  const json* type = find_field(state, "Type");
-  bool is_map = type && type->is_string() && type->get_ref<const std::string&>() == "Map";
-  if (const json* parameters = find_field(state, "Parameters"); parameters && !is_map) {
+  // A Map's Parameters is the legacy name of ItemSelector: DataFields leaves it out.
+  if (const json* parameters = fields.parameters) {
     return evaluate_payload_template(*parameters, *input, context);
   }
   return input_path ? std::move(selected) : raw_input;
@@ -212,16 +215,26 @@ json effective_input(const json& state, const json& raw_input, const ContextObje
 
 json state_output(const json& state, const json& raw_input, const json& result,
                   const ContextObject& context) {
-  return output_of(state, raw_input, result, context);
+  return output_of(DataFields::of(state), raw_input, result, context);
 }
 
 json state_output(const json& state, json&& raw_input, json&& result,
                   const ContextObject& context) {
-  return output_of(state, std::move(raw_input), std::move(result), context);
+  return output_of(DataFields::of(state), std::move(raw_input), std::move(result), context);
+}
+
+json state_output(const DataFields& fields, const json& raw_input, const json& result,
+                  const ContextObject& context) {
+  return output_of(fields, raw_input, result, context);
+}
+
+json state_output(const DataFields& fields, json&& raw_input, json&& result,
+                  const ContextObject& context) {
+  return output_of(fields, std::move(raw_input), std::move(result), context);
 }
 
 json catcher_output(const json& catcher, const json& raw_input, const json& error_output) {
-  return apply_result_path(catcher, raw_input, error_output);
+  return apply_result_path(find_field(catcher, "ResultPath"), raw_input, error_output);
 }
 
 }  // namespace flowrun::asl

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/asl/state_machine.hpp"
+
 // The data layer of the ASL interpreter: JSONPath, payload templates with intrinsic
 // functions, the input/output processing chain and Choice rules. Pure functions over JSON
 // (no processes, no clock except where the spec needs one, e.g. States.UUID), so the
@@ -62,6 +64,11 @@ nlohmann::json evaluate_payload_template(const nlohmann::json& payload_template,
 nlohmann::json effective_input(const nlohmann::json& state, const nlohmann::json& raw_input,
                                const ContextObject& context);
 
+/// The same from the state's fields looked up once (StateFacts::data): what the interpreter
+/// calls on every visit.
+nlohmann::json effective_input(const DataFields& fields, const nlohmann::json& raw_input,
+                               const ContextObject& context);
+
 /// ResultSelector, ResultPath (merging `result` into `raw_input`) then OutputPath: the
 /// state's output. Pass states give their `Result` (or effective input) as `result`.
 nlohmann::json state_output(const nlohmann::json& state, const nlohmann::json& raw_input,
@@ -69,6 +76,11 @@ nlohmann::json state_output(const nlohmann::json& state, const nlohmann::json& r
 /// The same, consuming its inputs: an interpreter that owns them saves the copies (a Pass
 /// state with default paths then moves its input straight to its output).
 nlohmann::json state_output(const nlohmann::json& state, nlohmann::json&& raw_input,
+                            nlohmann::json&& result, const ContextObject& context);
+/// Both from the state's fields looked up once (StateFacts::data).
+nlohmann::json state_output(const DataFields& fields, const nlohmann::json& raw_input,
+                            const nlohmann::json& result, const ContextObject& context);
+nlohmann::json state_output(const DataFields& fields, nlohmann::json&& raw_input,
                             nlohmann::json&& result, const ContextObject& context);
 
 /// A Catcher's ResultPath applied to the error output `{"Error": ..., "Cause": ...}`.

@@ -16,7 +16,16 @@ namespace {
 
 using nlohmann::json;
 
-std::string_view entered_name(StateType type) {
+// Pass, Choice, Succeed and Fail are too many and too fast to show one by one.
+bool is_shown(const State* state) {
+  StateType type = *state->type;
+  return type == StateType::Task || type == StateType::Wait || type == StateType::Parallel ||
+         type == StateType::Map;
+}
+
+}  // namespace
+
+std::string_view entered_event_name(StateType type) {
   switch (type) {
     case StateType::Task:
       return "TaskStateEntered";
@@ -38,7 +47,7 @@ std::string_view entered_name(StateType type) {
   return "StateEntered";
 }
 
-std::string_view exited_name(StateType type) {
+std::string_view exited_event_name(StateType type) {
   switch (type) {
     case StateType::Task:
       return "TaskStateExited";
@@ -59,22 +68,6 @@ std::string_view exited_name(StateType type) {
   }
   return "StateExited";
 }
-
-bool has_any(const json& definition, std::initializer_list<const char*> fields) {
-  for (const char* field : fields) {
-    if (definition.contains(field)) return true;
-  }
-  return false;
-}
-
-// Pass, Choice, Succeed and Fail are too many and too fast to show one by one.
-bool is_shown(const State* state) {
-  StateType type = *state->type;
-  return type == StateType::Task || type == StateType::Wait || type == StateType::Parallel ||
-         type == StateType::Map;
-}
-
-}  // namespace
 
 std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -229,27 +222,6 @@ void Execution::advance(std::uint32_t id) {
   }
 }
 
-const Execution::StateInfo& Execution::info(Frame& frame) {
-  const State* state = frame.state;
-  if (frame.info_state == state) return *frame.info;
-  frame.info_state = state;
-  auto found = infos_.find(state);
-  if (found != infos_.end()) return *(frame.info = &found->second);
-  StateInfo info;
-  if (state->next.is_set()) info.next = frame.machine->find(state->next.name);
-  StateType type = *state->type;
-  info.entered = entered_name(type);
-  info.exited = exited_name(type);
-  info.terminal = state->end || type == StateType::Succeed;
-  const json& definition = state->definition;
-  bool data_fields = has_any(definition, {"InputPath", "Parameters", "Result", "ResultPath",
-                                          "ResultSelector", "OutputPath", "Assign"});
-  info.identity = (type == StateType::Pass || type == StateType::Succeed) && !data_fields;
-  info.plain_choice = type == StateType::Choice && !data_fields;
-  frame.info = &infos_.emplace(state, info).first->second;
-  return *frame.info;
-}
-
 void Execution::enter_state(Frame& frame) {
   frame.entered = true;
   frame.retries.assign(frame.state->retriers.size(), 0);
@@ -258,7 +230,8 @@ void Execution::enter_state(Frame& frame) {
   frame.entered_ms = now_epoch_ms();
   frame.step = open_step(frame);
   if (frame.input_text.empty()) frame.input_text = dump(frame.input);
-  push_wrapped_event(info(frame).entered, frame, "{\"input\":", frame.input_text);
+  push_wrapped_event(entered_event_name(*frame.state->type), frame, frame.entered_ms,
+                     "{\"input\":", frame.input_text);
 }
 
 void Execution::run_state(std::uint32_t id) {
@@ -301,18 +274,16 @@ void Execution::prepare_context(const Frame& frame) {
 
 void Execution::run_pass(std::uint32_t id) {
   Frame& frame = frames_[id];
-  if (info(frame).identity) {
+  if (frame.state->facts.identity) {
     return exit_state(id, std::move(frame.input), nullptr, std::move(frame.input_text));
   }
   prepare_context(frame);
-  const json& definition = frame.state->definition;
-  auto found = definition.find("Result");
+  const DataFields& fields = frame.state->facts.data;
   json computed;  // the effective input, when there is no Result
-  const json& result = found != definition.end()
-                           ? *found
-                           : (computed = effective_input(definition, frame.input, context_));
-  json output = state_output(definition, frame.input, result, context_);
-  assign(frame, definition, result);
+  const json& result =
+      fields.result ? *fields.result : (computed = effective_input(fields, frame.input, context_));
+  json output = state_output(fields, frame.input, result, context_);
+  if (fields.assign) assign(frame, frame.state->definition, result);
   exit_state(id, std::move(output));
 }
 
@@ -320,29 +291,50 @@ void Execution::run_choice(std::uint32_t id) {
   Frame& frame = frames_[id];
   prepare_context(frame);
   const json& definition = frame.state->definition;
-  bool plain = info(frame).plain_choice;
-  json input = plain ? json() : effective_input(definition, frame.input, context_);
+  const StateFacts& facts = frame.state->facts;
+  bool plain = facts.plain_choice;
+  json input = plain ? json() : effective_input(facts.data, frame.input, context_);
   const json& chosen_input = plain ? frame.input : input;
   const json* rule = choose_rule(definition, chosen_input, context_);
-  std::string next =
-      rule ? (*rule)["Next"].get<std::string>() : definition["Default"].get<std::string>();
-  const State* target = frame.machine->find(next);
-  if (!target) throw AslError("States.Runtime", "Choice state names no state: '" + next + "'");
+  const State* target = choice_target(frame, rule);
   // The chosen rule's Assign, or the state's when the Default is taken (specification).
   assign(frame, rule ? *rule : definition, chosen_input);
   if (plain) return exit_state(id, std::move(frame.input), target, std::move(frame.input_text));
-  exit_state(id, state_output(definition, frame.input, input, context_), target);
+  exit_state(id, state_output(facts.data, frame.input, input, context_), target);
+}
+
+// The state a Choice moves to for `rule` (one of its Choices; null: the Default), as the
+// loader linked it; looked up by name only when it is not linked (then it is missing).
+const State* Execution::choice_target(const Frame& frame, const json* rule) {
+  const State& state = *frame.state;
+  const std::vector<const State*>& targets = state.facts.choice_next;
+  const State* target = state.facts.choice_default;
+  if (rule) {
+    target = nullptr;
+    auto choices = state.definition.find("Choices");
+    if (choices != state.definition.end() && choices->is_array() &&
+        choices->size() == targets.size() && !choices->empty() && rule >= &choices->front() &&
+        rule <= &choices->back()) {
+      target = targets[static_cast<std::size_t>(rule - &choices->front())];
+    }
+  }
+  if (target) return target;
+  std::string next =
+      rule ? (*rule)["Next"].get<std::string>() : state.definition["Default"].get<std::string>();
+  target = frame.machine->find(next);
+  if (!target) throw AslError("States.Runtime", "Choice state names no state: '" + next + "'");
+  return target;
 }
 
 void Execution::run_succeed(std::uint32_t id) {
   Frame& frame = frames_[id];
-  if (info(frame).identity) {
+  if (frame.state->facts.identity) {
     return exit_state(id, std::move(frame.input), nullptr, std::move(frame.input_text));
   }
   prepare_context(frame);
-  const json& definition = frame.state->definition;
-  exit_state(id, state_output(definition, frame.input,
-                              effective_input(definition, frame.input, context_), context_));
+  const DataFields& fields = frame.state->facts.data;
+  exit_state(id, state_output(fields, frame.input, effective_input(fields, frame.input, context_),
+                              context_));
 }
 
 // Error and Cause of a Fail state: a literal, or a path / intrinsic on the state's input.
@@ -440,21 +432,22 @@ void Execution::exit_state(std::uint32_t id, json output, const State* next, std
                     "a state may pass on",
                     frame.state->name, text.size(), options_.max_payload_bytes));
   }
-  const StateInfo& state_info = info(frame);
+  const StateFacts& facts = frame.state->facts;
+  const std::int64_t now_ms = now_epoch_ms();  // the event's time is the step's end
   if (frame.assigned.is_null()) {
-    push_wrapped_event(state_info.exited, frame, "{\"output\":", text);
+    push_wrapped_event(exited_event_name(*frame.state->type), frame, now_ms, "{\"output\":", text);
   } else {
-    push_wrapped_event(state_info.exited, frame,
+    push_wrapped_event(exited_event_name(*frame.state->type), frame, now_ms,
                        exited_event_head(std::exchange(frame.assigned, nullptr)), text);
   }
-  close_step(frame, StepStatus::Succeeded);
-  if (!next && state_info.terminal) {
+  close_step(frame, StepStatus::Succeeded, now_ms);
+  if (!next && facts.terminal) {
     frame.output = std::move(output);
     frame.input_text = std::move(text);
     end_frame(id, FrameStatus::Succeeded);
     return;
   }
-  move_to(id, next ? next : state_info.next, std::move(output), std::move(text));
+  move_to(id, next ? next : facts.next, std::move(output), std::move(text));
 }
 
 void Execution::move_to(std::uint32_t id, const State* next, json input, std::string text) {
@@ -477,7 +470,7 @@ void Execution::complete_state(std::uint32_t id, const json& result) {
   Frame& frame = frames_[id];
   try {
     prepare_context(frame);
-    json output = state_output(frame.state->definition, frame.input, result, context_);
+    json output = state_output(frame.state->facts.data, frame.input, result, context_);
     assign(frame, frame.state->definition, result);
     exit_state(id, std::move(output));
   } catch (const AslError& error) {
@@ -528,10 +521,10 @@ std::size_t Execution::open_step(Frame& frame) {
   return states_.size() - 1;
 }
 
-void Execution::close_step(Frame& frame, StepStatus status) {
+void Execution::close_step(Frame& frame, StepStatus status, std::int64_t ended_ms) {
   StateRun& step = states_[frame.step];
   step.status = status;
-  step.ended_ms = now_epoch_ms();
+  step.ended_ms = ended_ms;
   if (is_shown(frame.state)) observer_.state_finished(step);
 }
 
@@ -551,10 +544,10 @@ void Execution::push_event(std::string_view type, const Frame* frame, std::strin
 
 // The events of every state (entered, exited): the recorder takes the input or output text
 // as it is, with no detail string joined for it.
-void Execution::push_wrapped_event(std::string_view type, const Frame& frame, std::string_view head,
-                                   std::string_view body) {
+void Execution::push_wrapped_event(std::string_view type, const Frame& frame, std::int64_t at_ms,
+                                   std::string_view head, std::string_view body) {
   HistoryEvent event;
-  event.at_ms = now_epoch_ms();
+  event.at_ms = at_ms;
   event.type = type;
   event.state = frame.state->name;
   event.frame = frame.key;

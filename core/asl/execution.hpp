@@ -22,6 +22,9 @@
 
 namespace flowrun::asl {
 
+/// The history event that enters / exits a state of `type` (`PassStateEntered` ...).
+std::string_view entered_event_name(StateType type);
+std::string_view exited_event_name(StateType type);
 /// JSON text of `value` (invalid UTF-8 replaced, never throws).
 std::string dump(const nlohmann::json& value);
 /// `head` + `body` + `}`: an event detail such as `{"input":...}` in one allocation.
@@ -81,16 +84,6 @@ class Execution {
     const FramePosition* resume = nullptr;  // a continued run: where its children stood
   };
 
-  // Facts of a state computed once: its successor and the names of its events.
-  struct StateInfo {
-    const State* next = nullptr;
-    bool terminal = false;      // End, or a Succeed state
-    bool identity = false;      // a Pass/Succeed with no data fields: output = input
-    bool plain_choice = false;  // a Choice without InputPath/OutputPath
-    std::string_view entered;
-    std::string_view exited;
-  };
-
   // The longest delay a timer takes (100 years): a Wait until the year 2999, or a retry
   // backoff grown past it, waits this long instead of overflowing the clock arithmetic.
   static constexpr std::int64_t kMaxDelayMs = 100LL * 366 * 24 * 3600 * 1000;
@@ -132,10 +125,6 @@ class Execution {
     std::string key;  // "" at the top level, "slot" / "slot.slot" below (history events)
     const FramePosition* resume = nullptr;  // a continued run: where this frame stood
     std::int64_t wait_from_ms = 0;          // a continued Wait: its clock runs from here
-    // info() of `info_state`, kept while the frame stays in that state (infos_ never moves
-    // its entries).
-    const State* info_state = nullptr;
-    const StateInfo* info = nullptr;
   };
 
   struct TaskProcess {
@@ -179,6 +168,7 @@ class Execution {
   void run_state(std::uint32_t id);
   void run_pass(std::uint32_t id);
   void run_choice(std::uint32_t id);
+  const State* choice_target(const Frame& frame, const nlohmann::json* rule);
   void run_succeed(std::uint32_t id);
   void run_fail(std::uint32_t id);
   void run_wait(std::uint32_t id);
@@ -191,16 +181,15 @@ class Execution {
   void end_frame(std::uint32_t id, FrameStatus status);
   void prepare_context(const Frame& frame);
   void assign(Frame& frame, const nlohmann::json& owner, const nlohmann::json& value);
-  const StateInfo& info(Frame& frame);
   void wait_for_events();
   void fire_timers();
   void stop_execution(RunStatus status, std::string error, std::string cause);
   void finish_run();
   void push_event(std::string_view type, const Frame* frame, std::string detail, int attempt = 0);
-  void push_wrapped_event(std::string_view type, const Frame& frame, std::string_view head,
-                          std::string_view body);
+  void push_wrapped_event(std::string_view type, const Frame& frame, std::int64_t at_ms,
+                          std::string_view head, std::string_view body);
   std::size_t open_step(Frame& frame);
-  void close_step(Frame& frame, StepStatus status);
+  void close_step(Frame& frame, StepStatus status, std::int64_t ended_ms = now_epoch_ms());
   bool should_pause();
   void pause();
 
@@ -285,7 +274,6 @@ class Execution {
   std::vector<BuiltinCall> builtin_calls_;
   std::uint64_t builtin_keys_ = 0;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
-  std::unordered_map<const State*, StateInfo> infos_;
   std::unordered_map<std::string, int> invocations_;        // per state name, over the execution
   std::unordered_map<std::uint32_t, ItemRead> item_reads_;  // per Map frame reading items
   std::unordered_map<const TaskAction*, std::unique_ptr<EnvironmentBuilder>> environments_;

@@ -142,7 +142,7 @@ bool Execution::try_catch(std::uint32_t id, const std::string& error, const std:
     StateRun& step = states_[frame.step];
     step.error = error;
     step.cause = cause;
-    push_event(info(frame).exited, &frame,
+    push_event(exited_event_name(*frame.state->type), &frame,
                exited_event_head(std::exchange(frame.assigned, nullptr)) + text + "}");
     close_step(frame, StepStatus::Failed);
     move_to(id, target, std::move(output), std::move(text));

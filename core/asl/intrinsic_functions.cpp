@@ -188,7 +188,8 @@ std::optional<std::pair<std::size_t, std::size_t>> intrinsic_arity(std::string_v
 }
 
 json call_intrinsic(const IntrinsicCall& call, Args& args) {
-  const std::string& name = call.name;
+  // A view: comparing it to a literal checks the length first, with no strlen per name.
+  const std::string_view name = call.name;
   if (name == "Format") return call_format(call, args);
   if (name == "StringToJson") return call_string_to_json(args);
   if (name == "JsonToString") return call_json_to_string(call, args);

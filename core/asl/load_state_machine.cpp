@@ -333,7 +333,9 @@ std::optional<asl::StateMachine> load_state_machine(const Document& document,
     return std::nullopt;
   }
   Loader loader(document.path(), diagnostics);
-  return loader.load_machine(document.root);
+  std::optional<asl::StateMachine> machine = loader.load_machine(document.root);
+  asl::link_states(*machine);
+  return machine;
 }
 
 }  // namespace flowrun

@@ -1,6 +1,8 @@
 #include "core/asl/state_machine.hpp"
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
 
 namespace flowrun::asl {
 namespace {
@@ -49,6 +51,60 @@ State& State::operator=(State&&) noexcept = default;
 const State* StateMachine::find(std::string_view name) const {
   auto it = index.find(name);
   return it == index.end() ? nullptr : &states[it->second];
+}
+
+namespace {
+
+bool is_plain_name(std::string_view name) {
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x80 && c != '"' && c != '\\';
+  });
+}
+
+}  // namespace
+
+DataFields DataFields::of(const nlohmann::json& definition) {
+  DataFields fields;
+  if (!definition.is_object()) return fields;
+  auto field = [&](const char* key) -> const nlohmann::json* {
+    auto found = definition.find(key);
+    return found == definition.end() ? nullptr : &*found;
+  };
+  fields.input_path = field("InputPath");
+  auto type = definition.find("Type");
+  if (type == definition.end() || *type != "Map") fields.parameters = field("Parameters");
+  fields.result = field("Result");
+  fields.result_selector = field("ResultSelector");
+  fields.result_path = field("ResultPath");
+  fields.output_path = field("OutputPath");
+  fields.assign = field("Assign");
+  return fields;
+}
+
+void link_states(StateMachine& machine) {
+  for (State& state : machine.states) {
+    StateFacts& facts = state.facts;
+    facts = StateFacts{};
+    if (state.next.is_set()) facts.next = machine.find(state.next.name);
+    facts.plain_name = is_plain_name(state.name);
+    facts.data = DataFields::of(state.definition);
+    for (const ChoiceRule& rule : state.choices) {
+      facts.choice_next.push_back(rule.next.is_set() ? machine.find(rule.next.name) : nullptr);
+    }
+    if (state.default_.is_set()) facts.choice_default = machine.find(state.default_.name);
+    if (state.type) {
+      // Parameters of a Map shapes its items, not its input, but it is a data field all the
+      // same.
+      const bool data_fields = !facts.data.is_empty() || state.definition.contains("Parameters");
+      const StateType type = *state.type;
+      facts.terminal = state.end || type == StateType::Succeed;
+      facts.identity = (type == StateType::Pass || type == StateType::Succeed) && !data_fields;
+      facts.plain_choice = type == StateType::Choice && !data_fields;
+    }
+    for (StateMachine& branch : state.branches) link_states(branch);
+    if (state.iterator) link_states(*state.iterator);
+  }
 }
 
 }  // namespace flowrun::asl

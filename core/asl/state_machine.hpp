@@ -68,6 +68,42 @@ struct Retrier {
 };
 
 struct StateMachine;
+struct State;
+
+/// The JSONPath data-flow fields of a state, pointers into its `definition` (which never
+/// changes after loading); null when a field is absent, a null JSON value when it is null.
+struct DataFields {
+  const nlohmann::json* input_path = nullptr;
+  const nlohmann::json* parameters = nullptr;  ///< not a Map's: there it shapes the items
+  const nlohmann::json* result = nullptr;
+  const nlohmann::json* result_selector = nullptr;
+  const nlohmann::json* result_path = nullptr;
+  const nlohmann::json* output_path = nullptr;
+  const nlohmann::json* assign = nullptr;
+
+  /// The fields of `definition` (an object, or nothing).
+  static DataFields of(const nlohmann::json& definition);
+  bool is_empty() const {
+    return !input_path && !parameters && !result && !result_selector && !result_path &&
+           !output_path && !assign;
+  }
+};
+
+/// What the interpreter needs of a state on every visit, worked out once when the machine is
+/// loaded (link_states) rather than looked up in `definition` on each transition: a long
+/// chain visits every state once per execution, so a per-execution cache would not help it.
+struct StateFacts {
+  const State* next = nullptr;  ///< the state `Next` names in the same machine; null if none
+  bool terminal = false;        ///< End, or a Succeed state
+  bool identity = false;        ///< a Pass/Succeed with no data fields: output = input
+  bool plain_choice = false;    ///< a Choice without InputPath/Parameters/OutputPath/Assign ...
+  bool plain_name = false;      ///< the name needs no escape in JSON text
+  /// A Choice: the state each top-level rule's `Next` names (null when it names none), and
+  /// the `Default` one.
+  std::vector<const State*> choice_next;
+  const State* choice_default = nullptr;
+  DataFields data;  ///< the JSONPath data fields of `definition`
+};
 
 /// One state of a machine. Fields absent from the file keep their defaults and unknown
 /// positions; `definition` keeps the state's whole JSON for the interpreter.
@@ -104,6 +140,7 @@ struct State {
 
   std::vector<FieldKey> fields;  ///< every key of the state, in file order
   nlohmann::json definition;
+  StateFacts facts;  ///< set by link_states
 
   State();
   ~State();
@@ -142,5 +179,9 @@ struct StateMachine {
   /// The state named `name`, or nullptr.
   const State* find(std::string_view name) const;
 };
+
+/// Works out every state's `facts`, in `machine` and its branches and Map processors. The
+/// states must not move afterwards (moving the machine keeps them where they are).
+void link_states(StateMachine& machine);
 
 }  // namespace flowrun::asl

@@ -35,7 +35,7 @@ class StepWriter {
   void append(const asl::StateRun& run) {
     const std::string& name = run.state->name;
     std::string escaped;  // a name that needs escapes (rare)
-    if (!is_plain_json_text(name)) append_json_string(escaped, name);
+    if (!run.state->facts.plain_name) append_json_string(escaped, name);
     const std::size_t name_room = escaped.empty() ? name.size() + 2 : escaped.size();
     char stack[kNameRoom + kFieldsRoom];
     std::string heap;  // for a name longer than kNameRoom

@@ -24,7 +24,7 @@ SqliteExecutionRecorder::SqliteExecutionRecorder(Database& db, std::int64_t run_
       finish_attempt_(db,
                       "UPDATE attempts SET status = ?5, exit_code = ?6, ended_ms = ?7 WHERE "
                       "run = ?1 AND idx = ?2 AND item_index = ?3 AND attempt = ?4") {
-  batch_.reserve(1 << 16);
+  batch_.reserve(kBatchBytes + (1 << 16));
 }
 
 SqliteExecutionRecorder::~SqliteExecutionRecorder() { db_.rollback(); }
@@ -40,6 +40,7 @@ void SqliteExecutionRecorder::event(asl::HistoryEvent&& event) {
   if (batch_.empty()) batch_started_ms_ = event.at_ms;
   append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.frame,
                        event.detail);
+  commit_if_full();
 }
 
 void SqliteExecutionRecorder::wrapped_event(const asl::HistoryEvent& event, std::string_view head,
@@ -47,6 +48,11 @@ void SqliteExecutionRecorder::wrapped_event(const asl::HistoryEvent& event, std:
   if (batch_.empty()) batch_started_ms_ = event.at_ms;
   append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.frame,
                        head, body);
+  commit_if_full();
+}
+
+void SqliteExecutionRecorder::commit_if_full() {
+  if (batch_.size() >= kBatchBytes) commit();
 }
 
 void SqliteExecutionRecorder::attempt_started(const asl::TaskAttempt& attempt) {

@@ -33,6 +33,9 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
   std::int64_t flush() override;
 
   static constexpr std::int64_t kBatchMs = 20;
+  /// A batch this large is committed at once, whatever its age: a run of pure states never
+  /// waits (so never flushes), and one row of all its events would hold them all in memory.
+  static constexpr std::size_t kBatchBytes = 1 << 20;
 
  private:
   struct AttemptWrite {
@@ -49,6 +52,7 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
   };
 
   void commit();
+  void commit_if_full();
 
   Database& db_;
   std::int64_t run_key_;
