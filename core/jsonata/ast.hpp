@@ -66,6 +66,13 @@ struct Group {
   std::size_t position = 0;
 };
 
+/// A parent operator `%`: the label its ancestor binds, and how many steps up it still has
+/// to look while the post-parse pass resolves it.
+struct Slot {
+  std::string label;
+  int level = 1;
+};
+
 /// A compiled regular expression literal.
 struct RegexLiteral {
   std::string pattern;
@@ -111,8 +118,11 @@ class Node {
   bool is_operator_group = false;     // ObjectConstructor/Group parse-time flag (unused at run)
   std::string focus;                  // `@$v` on a step
   std::string index;                  // `#$i` on a step
-  std::string ancestor_label;         // a step that `%` refers to binds itself under this label
-  std::string seeking_label;          // Parent: the label to look up
+  /// Parent: its slot. A step that some `%` refers to: the slot it binds its context under.
+  std::shared_ptr<Slot> slot;
+  std::shared_ptr<Slot> ancestor;
+  /// The `%` slots inside this expression that are not resolved yet.
+  std::vector<std::shared_ptr<Slot>> seeking_parent;
 };
 
 }  // namespace flowrun::jsonata

@@ -39,6 +39,7 @@ const Value* find_builtin(std::string_view name) {
     add_higher_order_functions(t);
     add_object_functions(t);
     add_date_functions(t);
+    add_format_functions(t);
     // Last, so that Step Functions' $random(seed) replaces JSONata's $random().
     add_step_functions_functions(t);
     return t;

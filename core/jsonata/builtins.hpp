@@ -31,6 +31,11 @@ void add_higher_order_functions(BuiltinTable& table);
 void add_object_functions(BuiltinTable& table);
 void add_date_functions(BuiltinTable& table);
 void add_step_functions_functions(BuiltinTable& table);
+void add_format_functions(BuiltinTable& table);
+
+/// JSONata's $round: half to even at `precision` decimal places, shifting the decimal point
+/// through the number's text so that 3.45 rounds as the decimal it reads as.
+double round_half_even(double value, int precision);
 
 /// A constructed array value holding `items`.
 Value make_array_value(std::vector<Value> items);

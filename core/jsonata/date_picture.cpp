@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/jsonata/errors.hpp"
+#include "core/jsonata/integer_words.hpp"
 
 namespace flowrun::jsonata {
 namespace {
@@ -78,21 +79,6 @@ std::vector<std::pair<std::string, std::optional<Marker>>> split_picture(const s
   }
   parts.emplace_back(literal, std::nullopt);
   return parts;
-}
-
-std::string ordinal_suffix(long long n) {
-  long long tens = n % 100;
-  if (tens >= 11 && tens <= 13) return "th";
-  switch (n % 10) {
-    case 1:
-      return "st";
-    case 2:
-      return "nd";
-    case 3:
-      return "rd";
-    default:
-      return "th";
-  }
 }
 
 std::string format_number(long long value, const std::string& presentation, bool ordinal) {

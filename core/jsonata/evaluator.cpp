@@ -25,9 +25,12 @@ DepthGuard::DepthGuard(Evaluator& evaluator, std::size_t position) : evaluator_(
 }
 
 Evaluator::Evaluator(const Environment& environment)
-    : environment_(environment),
-      now_(std::chrono::system_clock::now()),
-      random_(std::random_device{}()) {}
+    : environment_(environment), now_(std::chrono::system_clock::now()) {}
+
+std::mt19937_64& Evaluator::random() {
+  if (!random_) random_.emplace(std::random_device{}());
+  return *random_;
+}
 
 Value Evaluator::evaluate(const Node& node, const Value& input, const FramePtr& frame) {
   DepthGuard guard(*this, node.position);
@@ -61,9 +64,8 @@ Value Evaluator::evaluate_node(const Node& node, const Value& input, const Frame
       return lookup_field(input, node.value);
     case NodeType::String:
     case NodeType::Value:
+    case NodeType::Number:  // stored as JSONata's number: an integral value as an integer
       return Value::borrow(node.literal);
-    case NodeType::Number:
-      return Value::number(node.literal.get<double>());
     case NodeType::Wildcard:
       return evaluate_wildcard(input);
     case NodeType::Descendant:
@@ -108,6 +110,8 @@ Value Evaluator::evaluate_node(const Node& node, const Value& input, const Frame
       return evaluate_apply(node, input, frame);
     case NodeType::Transform:
       return evaluate_transform(node, frame);
+    case NodeType::Parent:
+      return lookup_variable(node.slot->label, frame);
     default:
       throw_error("S0206", node.position, {.token = node.value});
   }

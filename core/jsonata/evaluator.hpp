@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,8 @@ class Evaluator {
   Value lookup_variable(std::string_view name, const FramePtr& frame) const;
 
   std::chrono::system_clock::time_point now() const { return now_; }
-  std::mt19937_64& random() { return random_; }
+  /// Seeded on first use: most evaluations never need it.
+  std::mt19937_64& random();
 
  private:
   friend class DepthGuard;
@@ -74,7 +76,7 @@ class Evaluator {
 
   const Environment& environment_;
   std::chrono::system_clock::time_point now_;
-  std::mt19937_64 random_;
+  std::optional<std::mt19937_64> random_;
   int depth_ = 0;
   const char* stack_base_ = nullptr;
 };

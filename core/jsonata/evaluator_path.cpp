@@ -20,21 +20,53 @@ bool has_tuple_steps(const Node& path) {
                      [](const NodePtr& step) { return step->tuple; });
 }
 
+// A field name or a leading variable with nothing attached (no predicate, binding, group).
+bool is_plain_step(const Node& step) {
+  return (step.type == NodeType::Name || step.type == NodeType::Variable) && step.stages.empty() &&
+         step.predicates.empty() && !step.group && !step.tuple && !step.keep_array;
+}
+
 }  // namespace
 
 Value Evaluator::evaluate_path(const Node& node, const Value& input, const FramePtr& frame) {
+  bool tuples = has_tuple_steps(node);
+  std::size_t first = 0;
   std::vector<Value> items;
-  // A path that starts with a variable (`$x.a`, `$$.a`) starts from that variable, not from
-  // the items of the context.
-  if (input.is_array() && node.items.front()->type != NodeType::Variable) {
-    items = to_items(input);
-  } else {
-    items.push_back(input);
+  if (!tuples && !node.keep_singleton_array && !node.group) {
+    // Field names applied to one object (`$states.input.order.id`) need none of the sequence
+    // machinery: look them up directly until a step meets an array or something else.
+    Value current = input;
+    for (; first < node.items.size(); ++first) {
+      const Node& step = *node.items[first];
+      if (!is_plain_step(step)) break;
+      if (step.type == NodeType::Variable) {
+        if (first != 0) break;
+        current = evaluate(step, input, frame);
+      } else {
+        if (!current.is_object()) break;
+        current = lookup_field(current, step.value);
+      }
+      if (current.is_undefined()) return current;
+    }
+    if (first == node.items.size()) return current;
+    if (first > 0) {
+      bool whole = !current.is_array() || (current.is_sequence() && current.sequence().cons);
+      items = whole ? std::vector<Value>{current} : to_items(current);
+    }
   }
-  if (has_tuple_steps(node)) return evaluate_tuple_path(node, std::move(items), frame);
+  if (first == 0) {
+    // A path that starts with a variable (`$x.a`, `$$.a`) starts from that variable, not
+    // from the items of the context.
+    if (input.is_array() && node.items.front()->type != NodeType::Variable) {
+      items = to_items(input);
+    } else {
+      items.push_back(input);
+    }
+  }
+  if (tuples) return evaluate_tuple_path(node, std::move(items), frame);
 
   Value result;
-  for (std::size_t i = 0; i < node.items.size(); ++i) {
+  for (std::size_t i = first; i < node.items.size(); ++i) {
     const Node& step = *node.items[i];
     if (i == 0 && step.cons_array) {
       result = evaluate(step, make_sequence_value(items), frame);
@@ -42,7 +74,7 @@ Value Evaluator::evaluate_path(const Node& node, const Value& input, const Frame
       result = evaluate_step(step, items, frame, i + 1 == node.items.size());
     }
     if (result.is_undefined() || (result.is_array() && array_size(result) == 0)) break;
-    items = to_items(result);
+    if (i + 1 < node.items.size()) items = to_items(result);
   }
   if (node.keep_singleton_array) {
     if (result.is_sequence() && result.sequence().cons && !result.sequence().is_sequence) {
@@ -97,22 +129,25 @@ Value Evaluator::evaluate_stages(const std::vector<Stage>& stages, Value result,
 }
 
 Value Evaluator::evaluate_filter(const Node& predicate, const Value& input, const FramePtr& frame) {
-  std::vector<Value> items = input.is_array() ? to_items(input) : std::vector<Value>{input};
   std::vector<Value> selected;
+  if (predicate.type == NodeType::Number) {
+    // An index picks one item without listing them all.
+    std::size_t size = input.is_array() ? array_size(input) : 1;
+    auto index = static_cast<long long>(std::floor(predicate.literal.get<double>()));
+    if (index < 0) index += static_cast<long long>(size);
+    if (index >= 0 && index < static_cast<long long>(size)) {
+      Value item = input.is_array() ? array_item(input, static_cast<std::size_t>(index)) : input;
+      if (item.is_array()) return item;
+      selected.push_back(std::move(item));
+    }
+    return make_sequence_value(std::move(selected));
+  }
+  std::vector<Value> items = input.is_array() ? to_items(input) : std::vector<Value>{input};
   auto resolve_index = [&](double number) {
     auto index = static_cast<long long>(std::floor(number));
     if (index < 0) index += static_cast<long long>(items.size());
     return index;
   };
-  if (predicate.type == NodeType::Number) {
-    long long index = resolve_index(predicate.literal.get<double>());
-    if (index >= 0 && index < static_cast<long long>(items.size())) {
-      const Value& item = items[static_cast<std::size_t>(index)];
-      if (item.is_array()) return item;
-      selected.push_back(item);
-    }
-    return make_sequence_value(std::move(selected));
-  }
   for (std::size_t i = 0; i < items.size(); ++i) {
     const Value& item = items[i];
     Value result = evaluate(predicate, item, frame);

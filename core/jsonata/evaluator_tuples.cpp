@@ -124,7 +124,7 @@ std::vector<Tuple> Evaluator::evaluate_tuple_step(const Node& step, const std::v
         tuple.focus = items[b];
       }
       if (!step.index.empty()) bind_in(tuple, step.index, Value::number(static_cast<double>(b)));
-      if (!step.ancestor_label.empty()) bind_in(tuple, step.ancestor_label, source.focus);
+      if (step.ancestor) bind_in(tuple, step.ancestor->label, source.focus);
       result.push_back(std::move(tuple));
     }
   }

@@ -55,6 +55,8 @@ double shift_decimal(double value, int places) {
   return std::strtod((text + "e" + std::to_string(exponent)).c_str(), nullptr);
 }
 
+}  // namespace
+
 double round_half_even(double value, int precision) {
   if (precision != 0) value = shift_decimal(value, precision);
   double result = std::floor(value + 0.5);  // Math.round
@@ -63,6 +65,8 @@ double round_half_even(double value, int precision) {
   if (precision != 0) result = shift_decimal(result, -precision);
   return result == 0 ? 0 : result;
 }
+
+namespace {
 
 Value fn_round(Call& call) {
   if (call.arg(0).is_undefined()) return Value();

@@ -4,6 +4,7 @@
 
 #include "core/jsonata/errors.hpp"
 #include "core/jsonata/lexer.hpp"
+#include "core/jsonata/value.hpp"
 
 // Top-down operator precedence (Pratt), following jsonata-js's parser: each token has a
 // left binding power; `nud` parses it as a prefix, `led` as an infix after an operand.
@@ -149,7 +150,7 @@ NodePtr Parser::nud(const Token& token) {
     }
     case TokenType::Number: {
       NodePtr node = make(NodeType::Number, token);
-      node->literal = token.number;
+      node->literal = make_number(token.number);
       return node;
     }
     case TokenType::Value: {
@@ -411,7 +412,11 @@ NodePtr Parser::parse_variable_binding(const Token& token, NodePtr left, std::st
 
 NodePtr parse_expression(std::string_view text) {
   Parser parser(text);
-  return process_tree(parser.parse());
+  NodePtr root = process_tree(parser.parse());
+  if (root->type == NodeType::Parent || !root->seeking_parent.empty()) {
+    throw_error("S0217", root->position, {.token = "parent"});
+  }
+  return root;
 }
 
 }  // namespace flowrun::jsonata

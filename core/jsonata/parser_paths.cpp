@@ -1,5 +1,6 @@
 #include "core/jsonata/errors.hpp"
 #include "core/jsonata/parser.hpp"
+#include "core/jsonata/value.hpp"
 
 // jsonata-js's post-parse pass (processAST): turns the operator tree into the shape the
 // evaluator walks. Paths become one Path node with a flat list of steps; `[...]` becomes a
@@ -18,7 +19,9 @@ Node& last_step(Node& path) { return *path.items.back(); }
 
 NodePtr process_dot(NodePtr node) {
   NodePtr left = process_tree(std::move(node->lhs));
+  std::shared_ptr<Slot> left_parent = left->type == NodeType::Parent ? left->slot : nullptr;
   NodePtr result = left->type == NodeType::Path ? std::move(left) : make_path(std::move(left));
+  if (left_parent) result->seeking_parent = {left_parent};
   NodePtr rest = process_tree(std::move(node->rhs));
   if (rest->type == NodeType::Path) {
     for (NodePtr& step : rest->items) result->items.push_back(std::move(step));
@@ -44,6 +47,7 @@ NodePtr process_dot(NodePtr node) {
   if (first.type == NodeType::ArrayConstructor) first.cons_array = true;
   Node& last = last_step(*result);
   if (last.type == NodeType::ArrayConstructor) last.cons_array = true;
+  resolve_ancestry(*result);
   return result;
 }
 
@@ -59,6 +63,14 @@ NodePtr process_filter(NodePtr node) {
   Stage stage;
   stage.filter = process_tree(std::move(node->rhs));
   stage.position = node->position;
+  for (const std::shared_ptr<Slot>& slot : stage.filter->seeking_parent) {
+    if (slot->level == 1) {
+      seek_parent(*step, slot);
+    } else {
+      --slot->level;
+    }
+  }
+  push_ancestry(*step, *stage.filter);
   (is_stage ? step->stages : step->predicates).push_back(std::move(stage));
   return result;
 }
@@ -81,8 +93,10 @@ NodePtr process_sort(NodePtr node) {
   auto sort = std::make_unique<Node>(NodeType::Sort, node->position);
   for (SortTerm& term : node->terms) {
     sort->terms.push_back({term.descending, process_tree(std::move(term.expression))});
+    push_ancestry(*sort, *sort->terms.back().expression);
   }
   result->items.push_back(std::move(sort));
+  resolve_ancestry(*result);
   return result;
 }
 
@@ -137,6 +151,9 @@ NodePtr process_binary(NodePtr node) {
   if (op == "~>") {
     node->type = NodeType::Apply;
     node->keep_array = node->lhs->keep_array || node->rhs->keep_array;
+  } else {
+    push_ancestry(*node, *node->lhs);
+    push_ancestry(*node, *node->rhs);
   }
   return node;
 }
@@ -173,6 +190,33 @@ void process_children(Node& node) {
   }
 }
 
+// The `%` slots of the parts that jsonata-js's processAST passes up to the node.
+void collect_ancestry(Node& node) {
+  switch (node.type) {
+    case NodeType::Bind:
+      push_ancestry(node, *node.lhs);
+      break;
+    case NodeType::ArrayConstructor:
+    case NodeType::Function:
+    case NodeType::Partial:
+      for (const NodePtr& item : node.items) push_ancestry(node, *item);
+      break;
+    case NodeType::ObjectConstructor:
+      for (const auto& [key, value] : node.pairs) {
+        push_ancestry(node, *key);
+        push_ancestry(node, *value);
+      }
+      break;
+    case NodeType::Condition:
+      push_ancestry(node, *node.lhs);
+      if (node.rhs) push_ancestry(node, *node.rhs);
+      if (node.third) push_ancestry(node, *node.third);
+      break;
+    default:
+      break;
+  }
+}
+
 }  // namespace
 
 NodePtr process_tree(NodePtr node) {
@@ -195,8 +239,9 @@ NodePtr process_tree(NodePtr node) {
       process_children(*node);
       if (node->lhs->type == NodeType::Number) {
         result = std::move(node->lhs);
-        result->literal = -result->literal.get<double>();
+        result->literal = make_number(-result->literal.get<double>());
       } else {
+        push_ancestry(*node, *node->lhs);
         result = std::move(node);
       }
       break;
@@ -208,6 +253,7 @@ NodePtr process_tree(NodePtr node) {
     case NodeType::Block:
       process_children(*node);
       for (const NodePtr& item : node->items) {
+        push_ancestry(*node, *item);
         if (item->cons_array || (item->type == NodeType::Path && item->items.front()->cons_array)) {
           node->cons_array = true;
         }
@@ -215,12 +261,16 @@ NodePtr process_tree(NodePtr node) {
       result = std::move(node);
       break;
     case NodeType::Parent:
-      // The parent operator needs the ancestry analysis of jsonata-js; not supported yet.
-      throw_error("S0217", node->position, {.token = "parent"});
+      node->slot = std::make_shared<Slot>();
+      // The position makes the label unique within the expression.
+      node->slot->label = "!" + std::to_string(node->position);
+      result = std::move(node);
+      break;
     case NodeType::End:
       throw_error("S0207", node->position);
     default:
       process_children(*node);
+      collect_ancestry(*node);
       result = std::move(node);
       break;
   }

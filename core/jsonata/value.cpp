@@ -14,6 +14,12 @@ Value Value::own(json value) {
 
 Value Value::number(double value) { return own(make_number(value)); }
 
+Value Value::boolean(bool value) {
+  static const json kTrue = true;
+  static const json kFalse = false;
+  return borrow(value ? kTrue : kFalse);
+}
+
 Value Value::function(std::shared_ptr<const Function> function) {
   Value result;
   result.kind_ = Kind::Function;

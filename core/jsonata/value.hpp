@@ -33,7 +33,7 @@ class Value {
   static Value own(json value);
   static Value number(double value);
   static Value string(std::string value) { return own(json(std::move(value))); }
-  static Value boolean(bool value) { return own(json(value)); }
+  static Value boolean(bool value);
   static Value function(std::shared_ptr<const Function> function);
   static Value sequence(std::shared_ptr<Sequence> sequence);
 

@@ -147,3 +147,21 @@ TEST_CASE("jsonata paths map over arrays, flatten, unwrap singletons and keep []
        R"([{"i":1,"p":107.99},{"i":0,"p":34.45},{"i":1,"p":34.45},{"i":0,"p":21.67}])"},
   });
 }
+
+TEST_CASE("jsonata parent operator % reaches the step a value came from") {
+  check_jsonata_cases({
+      {R"(Account.Order.Product.{"p": `Product Name`, "o": %.OrderID})", kAccount,
+       R"([{"p":"Bowler Hat","o":"order103"},{"p":"Trilby hat","o":"order103"},{"p":"Bowler Hat","o":"order104"},{"p":"Cloak","o":"order104"}])"},
+      {R"(Account.Order.Product[%.OrderID="order104"].SKU)", kAccount,
+       R"(["040657863","0406654603"])"},
+      {R"(Account.Order.Product.Description.{"c": Colour, "o": %.%.OrderID})", kAccount,
+       R"([{"c":"Purple","o":"order103"},{"c":"Orange","o":"order103"},{"c":"Purple","o":"order104"},{"c":"Black","o":"order104"}])"},
+      {R"(Phone.{"n": number, "who": %.Surname})", kPerson,
+       R"([{"n":"0203 544 1234","who":"Smith"},{"n":"01962 001234","who":"Smith"},{"n":"01962 001235","who":"Smith"},{"n":"077 7700 1234","who":"Smith"}])"},
+      {R"(Account.Order.Product.(%.OrderID & ":" & SKU))", kAccount,
+       R"(["order103:0406654608","order103:0406634348","order104:040657863","order104:0406654603"])"},
+      {R"(Account.Order.Product^(%.OrderID, Price).SKU)", kAccount,
+       R"(["0406634348","0406654608","040657863","0406654603"])"},
+      {R"(%.x)", kPerson, R"(error:S0217)"},
+  });
+}
