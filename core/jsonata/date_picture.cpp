@@ -60,9 +60,11 @@ std::vector<std::pair<std::string, std::optional<Marker>>> split_picture(const s
     if (comma != std::string::npos) {
       std::string width = rest.substr(comma + 1);
       rest.resize(comma);
+      // `,min-max`, or `,n` for exactly n; `*` is unbounded.
       std::size_t dash = width.find('-');
-      if (dash != std::string::npos && width.substr(dash + 1) != "*") {
-        marker.max_width = std::stoi(width.substr(dash + 1));
+      std::string max = dash == std::string::npos ? width : width.substr(dash + 1);
+      if (!max.empty() && std::isdigit(static_cast<unsigned char>(max[0]))) {
+        marker.max_width = std::stoi(max);
       }
     }
     if (!rest.empty() && rest.back() == 't') {
@@ -82,6 +84,9 @@ std::vector<std::pair<std::string, std::optional<Marker>>> split_picture(const s
 }
 
 std::string format_number(long long value, const std::string& presentation, bool ordinal) {
+  if (is_words_picture(presentation)) {
+    return format_words(static_cast<double>(value), ordinal, presentation);
+  }
   std::size_t width = 0;
   for (char c : presentation) width += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
   std::string digits = std::to_string(value < 0 ? -value : value);

@@ -18,6 +18,7 @@ struct RegexMatch {
   std::size_t end = 0;
   std::string text;
   std::vector<std::string> groups;
+  std::vector<bool> matched;  // per group: false when it took no part in the match
 };
 
 std::vector<RegexMatch> find_matches(const RegexLiteral& regex, const std::string& subject,
@@ -30,7 +31,10 @@ std::vector<RegexMatch> find_matches(const RegexLiteral& regex, const std::strin
     match.start = static_cast<std::size_t>(m.position(0));
     match.end = match.start + static_cast<std::size_t>(m.length(0));
     match.text = m.str(0);
-    for (std::size_t g = 1; g < m.size(); ++g) match.groups.push_back(m.str(g));
+    for (std::size_t g = 1; g < m.size(); ++g) {
+      match.groups.push_back(m.str(g));
+      match.matched.push_back(m[g].matched);
+    }
     matches.push_back(std::move(match));
   }
   return matches;
@@ -149,7 +153,13 @@ Value match_object(const RegexMatch& match, const std::string& subject, bool wit
   } else {
     object["index"] = start;
   }
-  object["groups"] = match.groups;
+  // A group that took no part is undefined in JavaScript: null in JSON.
+  json groups = json::array();
+  for (std::size_t g = 0; g < match.groups.size(); ++g) {
+    groups.push_back(g < match.matched.size() && !match.matched[g] ? json()
+                                                                   : json(match.groups[g]));
+  }
+  object["groups"] = std::move(groups);
   return Value::own(std::move(object));
 }
 
@@ -169,7 +179,7 @@ Value fn_replace(Call& call) {
     const std::string& needle = pattern.as_string();
     for (std::size_t at = str.find(needle); at != std::string::npos && matches.size() < max;
          at = str.find(needle, at + needle.size())) {
-      matches.push_back({at, at + needle.size(), needle, {}});
+      matches.push_back({at, at + needle.size(), needle, {}, {}});
     }
   }
   std::string out;

@@ -165,18 +165,8 @@ Value fn_format_integer(Call& call) {
   const std::string& primary = picture.primary;
   auto n = static_cast<long long>(value);
   std::string text;
-  if (primary == "w" || primary == "W" || primary == "Ww") {
-    text = words_of(std::fabs(value), false, picture.ordinal);
-    if (primary == "w") {
-      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (primary == "W") {
-      for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    } else {
-      // "Two Thousand, Seven Hundred and Eighty-Nine": "and" stays lower case.
-      std::size_t at = 0;
-      while ((at = text.find(" And ", at)) != std::string::npos) text.replace(at, 5, " and ");
-    }
-    if (value < 0) text = "-" + text;
+  if (is_words_picture(primary)) {
+    text = format_words(value, picture.ordinal, primary);
   } else if (primary == "I" || primary == "i") {
     text = roman_of(n, primary == "I");
   } else if (primary == "A" || primary == "a") {
@@ -270,7 +260,7 @@ Value fn_parse_integer(Call& call) {
   IntegerPicture picture = split_picture(call.arg(1).as_string());
   const std::string& primary = picture.primary;
   long long value = 0;
-  if (primary == "w" || primary == "W" || primary == "Ww") {
+  if (is_words_picture(primary)) {
     value = parse_words(text);
   } else if (primary == "I" || primary == "i") {
     value = parse_roman(text);
@@ -291,6 +281,24 @@ Value fn_parse_integer(Call& call) {
 }
 
 }  // namespace
+
+bool is_words_picture(const std::string& primary) {
+  return primary == "w" || primary == "W" || primary == "Ww";
+}
+
+std::string format_words(double value, bool ordinal, const std::string& primary) {
+  std::string text = words_of(std::fabs(value), false, ordinal);
+  if (primary == "w") {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  } else if (primary == "W") {
+    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  } else {
+    // "Two Thousand, Seven Hundred and Eighty-Nine": "and" stays lower case.
+    std::size_t at = 0;
+    while ((at = text.find(" And ", at)) != std::string::npos) text.replace(at, 5, " and ");
+  }
+  return value < 0 ? "-" + text : text;
+}
 
 std::string ordinal_suffix(long long n) {
   long long tens = n % 100;

@@ -12,6 +12,10 @@ namespace flowrun::jsonata {
 
 void add_integer_format_functions(BuiltinTable& table);
 
+/// True for the word pictures `w`, `W`, `Ww`.
+bool is_words_picture(const std::string& primary);
+/// `value` in English words, cased as `primary` says ("one hundred and first" for w;o).
+std::string format_words(double value, bool ordinal, const std::string& primary);
 /// "st", "nd", "rd" or "th" for `n` in English.
 std::string ordinal_suffix(long long n);
 

@@ -273,3 +273,22 @@ TEST_CASE("jsonata $formatNumber, $formatInteger and $parseInteger follow the XP
       {R"($parseInteger("21st", "0;o"))", kEmpty, R"(21)"},
   });
 }
+
+TEST_CASE("jsonata date pictures in words, regex groups that did not match, nested grouping") {
+  check_jsonata_cases({
+      {R"($match("abc", /(x)?b/))", kEmpty, R"({"match":"b","index":1,"groups":[null]})"},
+      {R"($fromMillis(1510067557121, "[dwo]"))", kEmpty, R"("three hundred and eleventh")"},
+      {R"($fromMillis(1510067557121, "[D1o] [MNn,*-3]"))", kEmpty, R"("7th Nov")"},
+      {R"($fromMillis(1510067557121, "[FNn,*-3] [H01]:[m01]:[s01] [z]", "+0100"))", kEmpty,
+       R"("Tue 16:12:37 GMT+01:00")"},
+      {R"($fromMillis(1510067557121, "[Y,2]"))", kEmpty, R"("17")"},
+      {R"($toMillis("2018-10-21 11:30", "[Y]-[M]-[D] [H]:[m]"))", kEmpty, R"(1540121400000)"},
+      {R"($toMillis("10/21/2018", "[M]/[D]/[Y]"))", kEmpty, R"(1540080000000)"},
+      {R"(Phone{type: number}.office[0])", kPerson, R"({})"},
+      {R"(Account.Order{OrderID: Product{`Product Name`: Quantity}})", kAccount,
+       R"({"order103":{"Bowler Hat":2,"Trilby hat":1},"order104":{"Bowler Hat":4,"Cloak":1}})"},
+      {R"(Account.Order@$o.Product[$o.OrderID="order104"].SKU)", kAccount, R"(undefined)"},
+      {R"($replace("abc", /(x)?b/, "[$1]"))", kEmpty, R"("a[]c")"},
+      {R"($number("1e500"))", kEmpty, R"(error:D3030)"},
+  });
+}
