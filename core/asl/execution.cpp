@@ -227,7 +227,8 @@ void Execution::enter_state(Frame& frame) {
   frame.retries.assign(frame.state->retriers.size(), 0);
   frame.retry_count = 0;
   frame.attempt = 0;
-  frame.entered_ms = now_epoch_ms();
+  // A state entered as the last one exited takes its time: one clock read per transition.
+  frame.entered_ms = frame.exited_ms ? std::exchange(frame.exited_ms, 0) : now_epoch_ms();
   frame.step = open_step(frame);
   if (frame.input_text.empty()) frame.input_text = dump(frame.input);
   push_wrapped_event(entered_event_name(*frame.state->type), frame, frame.entered_ms,
@@ -447,6 +448,7 @@ void Execution::exit_state(std::uint32_t id, json output, const State* next, std
     end_frame(id, FrameStatus::Succeeded);
     return;
   }
+  frame.exited_ms = now_ms;
   move_to(id, next ? next : facts.next, std::move(output), std::move(text));
 }
 

@@ -104,6 +104,7 @@ class Execution {
     int retry_count = 0;
     int attempt = 0;  // Task attempt within the current state execution
     std::int64_t entered_ms = 0;
+    std::int64_t exited_ms = 0;  // the previous state exited then (0: it did not just exit)
     nlohmann::json output;
     std::string error;
     std::string cause;
