@@ -11,6 +11,7 @@
 #include "cli/state_dir.hpp"
 #include "cli/terminal.hpp"
 #include "core/asl/interpreter.hpp"
+#include "core/asl/item_reader.hpp"
 #include "core/load/load_document.hpp"
 #include "core/report/asl_summary.hpp"
 #include "core/store/asl_recorder.hpp"
@@ -230,19 +231,31 @@ int print_plan(const Definition& definition, const asl::Bindings* bindings,
   nlohmann::json tasks = nlohmann::json::array();
   std::string text = fmt::format("plan of '{}' (Amazon States Language; nothing is run):\n",
                                  machine_name_of(definition.path()));
+  auto bound_action = [&](const std::string& resource) -> std::string {
+    const asl::TaskAction* found = bindings ? bindings->find(resource) : nullptr;
+    if (!found) return "(no binding)";
+    return found->argv.empty() ? "run: " + found->script
+                               : "cmd: " + nlohmann::json(found->argv).dump();
+  };
   std::function<void(const asl::StateMachine&)> walk = [&](const asl::StateMachine& machine) {
     for (const asl::State& state : machine.states) {
       if (state.type == asl::StateType::Task) {
-        std::string action = "(no binding)";
-        if (mocks && mocks->mocks(state.name)) {
-          action = "mocked by " + mocks->states.find(state.name)->second.response_name;
-        } else if (const asl::TaskAction* found =
-                       bindings ? bindings->find(state.resource) : nullptr) {
-          action = found->argv.empty() ? "run: " + found->script
-                                       : "cmd: " + nlohmann::json(found->argv).dump();
-        }
+        std::string action =
+            mocks && mocks->mocks(state.name)
+                ? "mocked by " + mocks->states.find(state.name)->second.response_name
+                : bound_action(state.resource);
         tasks.push_back({{"state", state.name}, {"resource", state.resource}, {"action", action}});
         text += fmt::format("  {} ({})\n      {}\n", state.name, state.resource, action);
+      }
+      // A Map's ItemReader is answered by a binding too (never by a mock).
+      if (state.type == asl::StateType::Map && state.definition.contains("ItemReader")) {
+        std::string resource = asl::item_reader_resource(state.definition);
+        std::string action = bound_action(resource);
+        tasks.push_back({{"state", state.name},
+                         {"resource", resource},
+                         {"action", action},
+                         {"item_reader", true}});
+        text += fmt::format("  {} (ItemReader {})\n      {}\n", state.name, resource, action);
       }
       for (const asl::StateMachine& branch : state.branches) walk(branch);
       if (state.iterator) walk(*state.iterator);

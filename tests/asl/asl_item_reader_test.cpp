@@ -68,4 +68,21 @@ TEST_CASE("an ItemReader is bound by a pattern, and its ResultWriter is named in
   CHECK(read["log"].get<std::string>().find("Read.items-0.attempt-1.log") != std::string::npos);
 }
 
+TEST_CASE("--dry-run lists a Map's ItemReader with the action that reads its items") {
+  TempDir dir;
+  fs::path machine = dir.write("m.asl.json", kReadingMap);
+  fs::path bindings = dir.write("b.yaml", "'arn:aws:states:::s3:*': \"echo '[1, 2]'\"\n");
+  ProcessResult plan =
+      run_flowrun({"run", machine.string(), "--resources", bindings.string(), "--dry-run"});
+  INFO(plan.err);
+  CHECK(plan.exit_code == 0);
+  CHECK(plan.out.find("  Read (ItemReader arn:aws:states:::s3:getObject)\n      run: echo '[1, "
+                      "2]'\n") != std::string::npos);
+  ProcessResult json_plan = run_flowrun(
+      {"run", machine.string(), "--resources", bindings.string(), "--dry-run", "--json"});
+  CHECK(json::parse(json_plan.out)["tasks"] ==
+        json::parse(R"([{"state": "Read", "resource": "arn:aws:states:::s3:getObject",
+                         "action": "run: echo '[1, 2]'", "item_reader": true}])"));
+}
+
 }  // namespace flowrun::test
