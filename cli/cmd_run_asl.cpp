@@ -186,46 +186,6 @@ bool check_tasks_bound(const Definition& definition, const asl::Bindings* bindin
   return false;
 }
 
-// JSONata (QueryLanguage: JSONata) is a second data language this build does not evaluate.
-bool check_jsonpath_only(const Definition& definition) {
-  Diagnostics diagnostics;
-  diagnostics.add_source(definition.document.source);
-  std::function<void(const Node&)> walk = [&](const Node& machine) {
-    const Node* language = machine.find("QueryLanguage");
-    if (language && language->is_string() && language->text == "JSONata") {
-      diagnostics.error("asl-jsonata", definition.path(), language->pos,
-                        "QueryLanguage JSONata is not supported by this build; only JSONPath "
-                        "state machines run",
-                        language->span);
-    }
-    const Node* states = machine.find("States");
-    if (!states || !states->is_mapping()) return;
-    for (const Node::Entry& entry : states->entries) {
-      const Node& state = entry.value;
-      if (const Node* own = state.find("QueryLanguage");
-          own && own->is_string() && own->text == "JSONata") {
-        diagnostics.error("asl-jsonata", definition.path(), own->pos,
-                          "state '" + entry.key.text +
-                              "' uses QueryLanguage JSONata, which this "
-                              "build does not run",
-                          own->span);
-      }
-      if (const Node* branches = state.find("Branches"); branches && branches->is_sequence()) {
-        for (const Node& branch : branches->items) walk(branch);
-      }
-      for (const char* field : {"ItemProcessor", "Iterator"}) {
-        if (const Node* processor = state.find(field); processor && processor->is_mapping()) {
-          walk(*processor);
-        }
-      }
-    }
-  };
-  walk(definition.document.root);
-  diagnostics.sort();
-  print_diagnostics(diagnostics);
-  return !diagnostics.has_errors();
-}
-
 int print_plan(const Definition& definition, const asl::Bindings* bindings,
                const asl::MockTestCase* mocks, bool json) {
   nlohmann::json tasks = nlohmann::json::array();
@@ -301,7 +261,6 @@ int run_asl_file(const AslRunRequest& request, const Definition& definition) {
   if (!read_asl_actions(request, name, actions)) return kExitUsage;
   const asl::Bindings* bound = actions.bindings ? &*actions.bindings : nullptr;
   const asl::MockTestCase* mocked = actions.mocks ? &*actions.mocks : nullptr;
-  if (!check_jsonpath_only(definition)) return kExitUsage;
   if (!check_tasks_bound(definition, bound, mocked)) return kExitUsage;
   if (request.dry_run) return print_plan(definition, bound, mocked, request.json);
   note_result_writers(*definition.machine);

@@ -238,6 +238,7 @@ void Execution::enter_state(Frame& frame) {
 void Execution::run_state(std::uint32_t id) {
   Frame& frame = frames_[id];
   try {
+    if (frame.state->jsonata) return run_jsonata(id);
     switch (*frame.state->type) {
       case StateType::Pass:
         return run_pass(id);
@@ -361,8 +362,12 @@ void Execution::run_fail(std::uint32_t id) {
     }
     return value.get<std::string>();
   };
-  std::string error = read("Error", "ErrorPath");
-  std::string cause = read("Cause", "CausePath");
+  fail_frame_at_state(id, read("Error", "ErrorPath"), read("Cause", "CausePath"));
+}
+
+// A Fail state ends its frame with `error` and `cause`.
+void Execution::fail_frame_at_state(std::uint32_t id, std::string error, std::string cause) {
+  Frame& frame = frames_[id];
   StateRun& step = states_[frame.step];
   step.error = error;
   step.cause = cause;
@@ -414,8 +419,16 @@ void Execution::run_wait(std::uint32_t id) {
         time_of(select_reference(input, stamp_path->get<std::string>(), context_, "States.Runtime"),
                 "TimestampPath");
   }
-  frame.output = state_output(definition, frame.input, input, context_);
+  json output = state_output(definition, frame.input, input, context_);
   assign(frame, definition, input);
+  wait_until(id, std::move(output), due_ms, now_ms);
+}
+
+// The Wait state's frame sleeps until `due_ms` (epoch), then exits with `output`.
+void Execution::wait_until(std::uint32_t id, json output, std::int64_t due_ms,
+                           std::int64_t now_ms) {
+  Frame& frame = frames_[id];
+  frame.output = std::move(output);
   frame.status = FrameStatus::Busy;
   ++frame.generation;
   std::int64_t delay_ns = std::clamp<std::int64_t>(due_ms - now_ms, 0, kMaxDelayMs) * 1000000;
@@ -472,9 +485,13 @@ void Execution::complete_state(std::uint32_t id, const json& result) {
   Frame& frame = frames_[id];
   try {
     prepare_context(frame);
-    json output = state_output(frame.state->facts.data, frame.input, result, context_);
-    assign(frame, frame.state->definition, result);
-    exit_state(id, std::move(output));
+    if (frame.state->jsonata) {
+      exit_state(id, complete_jsonata(frame, result));
+    } else {
+      json output = state_output(frame.state->facts.data, frame.input, result, context_);
+      assign(frame, frame.state->definition, result);
+      exit_state(id, std::move(output));
+    }
   } catch (const AslError& error) {
     evaluation_failed(id, error.error(), error.cause());
   }

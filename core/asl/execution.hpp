@@ -173,6 +173,9 @@ class Execution {
   void run_succeed(std::uint32_t id);
   void run_fail(std::uint32_t id);
   void run_wait(std::uint32_t id);
+  void wait_until(std::uint32_t id, nlohmann::json output, std::int64_t due_ms,
+                  std::int64_t now_ms);
+  void fail_frame_at_state(std::uint32_t id, std::string error, std::string cause);
   void complete_state(std::uint32_t id, const nlohmann::json& result);
   /// `text`: the output's JSON text when the caller knows it (a state that passes its input
   /// on unchanged), so that it is not written again.
@@ -199,6 +202,19 @@ class Execution {
   void place_frame(std::uint32_t id, const FramePosition& position);
   void wait_for_token_again(std::uint32_t id, const FramePosition& position);
   const FramePosition* take_resume(Frame& frame);
+
+  // execution_jsonata.cpp: states with QueryLanguage JSONata
+  void run_jsonata(std::uint32_t id);
+  void run_jsonata_pass(std::uint32_t id);
+  void run_jsonata_choice(std::uint32_t id);
+  void run_jsonata_fail(std::uint32_t id);
+  void run_jsonata_wait(std::uint32_t id);
+  void run_jsonata_map(std::uint32_t id);
+  nlohmann::json jsonata_arguments(Frame& frame);
+  nlohmann::json complete_jsonata(Frame& frame, const nlohmann::json& result);
+  nlohmann::json catch_jsonata(Frame& frame, std::size_t catcher,
+                               const nlohmann::json& error_output);
+  std::int64_t jsonata_task_seconds(const Frame& frame, const char* field);
 
   // execution_errors.cpp: Retry and Catch
   void fail_state(std::uint32_t id, std::string error, std::string cause);
@@ -242,6 +258,8 @@ class Execution {
   void run_parallel(std::uint32_t id);
   void run_map(std::uint32_t id);
   void start_map_items(std::uint32_t id, const nlohmann::json& input, nlohmann::json items);
+  void launch_map(std::uint32_t id, std::unique_ptr<Fanout> fanout, std::optional<double> limit,
+                  std::optional<double> count, std::optional<double> percentage);
   void start_children(std::uint32_t id);
   void child_ended(std::uint32_t child);
   void fanout_done(std::uint32_t id);

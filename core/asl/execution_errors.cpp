@@ -122,9 +122,13 @@ bool Execution::try_catch(std::uint32_t id, const std::string& error, const std:
       prepare_context(frame);
       const json& catcher = frame.state->definition["Catch"][i];
       json error_output{{"Error", error}, {"Cause", cause}};
-      output = catcher_output(catcher, frame.input, error_output);
-      // The catcher's Assign replaces the state's (specification, "Error output").
-      assign(frame, catcher, error_output);
+      if (frame.state->jsonata) {
+        output = catch_jsonata(frame, i, error_output);
+      } else {
+        output = catcher_output(catcher, frame.input, error_output);
+        // The catcher's Assign replaces the state's (specification, "Error output").
+        assign(frame, catcher, error_output);
+      }
     } catch (const AslError& failure) {
       // A catcher whose ResultPath cannot be applied fails the state with that error.
       push_event("EvaluationFailed", &frame,

@@ -45,7 +45,9 @@ void require_integer(const std::optional<double>& value, const char* field,
 void Execution::run_parallel(std::uint32_t id) {
   Frame& frame = frames_[id];
   prepare_context(frame);
-  json input = effective_input(frame.state->definition, frame.input, context_);
+  json input = frame.state->jsonata
+                   ? jsonata_arguments(frame)
+                   : effective_input(frame.state->definition, frame.input, context_);
   auto fanout = std::make_unique<Fanout>();
   const std::size_t count = frame.state->branches.size();
   fanout->inputs.assign(count, input);
@@ -90,7 +92,6 @@ void Execution::start_map_items(std::uint32_t id, const json& input, json items)
   std::optional<double> limit =
       number_or_path(definition, "MaxConcurrency", "MaxConcurrencyPath", input, context_, name);
   require_integer(limit, "MaxConcurrency", name);
-  fanout->limit = limit ? static_cast<std::size_t>(*limit) : 0;
   std::optional<double> count = number_or_path(definition, "ToleratedFailureCount",
                                                "ToleratedFailureCountPath", input, context_, name);
   std::optional<double> percentage =
@@ -101,6 +102,15 @@ void Execution::start_map_items(std::uint32_t id, const json& input, json items)
     throw AslError("States.Runtime", "ToleratedFailurePercentage of Map state '" + name +
                                          "' must be between 0 and 100");
   }
+  launch_map(id, std::move(fanout), limit, count, percentage);
+}
+
+// Starts the iterations of a Map state whose inputs are in `fanout`, at most `limit` at once.
+void Execution::launch_map(std::uint32_t id, std::unique_ptr<Fanout> fanout,
+                           std::optional<double> limit, std::optional<double> count,
+                           std::optional<double> percentage) {
+  Frame& frame = frames_[id];
+  fanout->limit = limit ? static_cast<std::size_t>(*limit) : 0;
   fanout->has_tolerance = count || percentage;
   fanout->tolerated_count = count ? *count : -1;
   fanout->tolerated_percentage = percentage ? *percentage : -1;

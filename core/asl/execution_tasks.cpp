@@ -98,7 +98,9 @@ void Execution::run_task(std::uint32_t id) {
     frame.token = make_token();
     context_["Task"] = {{"Token", frame.token}};
   }
-  json input = effective_input(frame.state->definition, frame.input, context_);
+  json input = frame.state->jsonata
+                   ? jsonata_arguments(frame)
+                   : effective_input(frame.state->definition, frame.input, context_);
   context_.erase("Task");
   ++frame.attempt;
   StateRun& step = states_[frame.step];
@@ -238,6 +240,7 @@ SpawnResult Execution::spawn_action(const TaskAction& action, const std::string&
 // state's input; 0 when absent. A bad value is a States.Runtime error.
 std::int64_t Execution::task_seconds(const Frame& frame, const char* field,
                                      const char* path_field) {
+  if (frame.state->jsonata) return jsonata_task_seconds(frame, field);
   const json& definition = frame.state->definition;
   json value;
   if (auto literal = definition.find(field); literal != definition.end()) {

@@ -5,6 +5,8 @@
 #include <array>
 #include <cctype>
 
+#include "core/asl/jsonata_state.hpp"
+#include "core/asl/query_language.hpp"
 #include "core/asl/substitutions.hpp"
 #include "core/util/text.hpp"
 
@@ -134,7 +136,9 @@ class Loader {
   Loader(const std::string& file, Diagnostics& diagnostics)
       : file_(file), diagnostics_(diagnostics) {}
 
-  StateMachine load_machine(const Node& node) {
+  // `jsonata`: the query language the machine inherits (its own QueryLanguage decides first).
+  StateMachine load_machine(const Node& node, bool jsonata = false) {
+    jsonata = asl::uses_jsonata(node, jsonata);
     StateMachine machine;
     machine.pos = node.pos;
     machine.fields = collect_fields(node);
@@ -154,7 +158,7 @@ class Loader {
       machine.states.reserve(states->entries.size());
       for (const auto& entry : states->entries) {
         machine.index.emplace(entry.key.text, machine.states.size());
-        machine.states.push_back(load_state(entry));
+        machine.states.push_back(load_state(entry, jsonata));
       }
     }
     return machine;
@@ -257,12 +261,12 @@ class Loader {
     return retrier;
   }
 
-  void load_nested(asl::State& state, const Node& node) {
+  void load_nested(asl::State& state, const Node& node, bool jsonata) {
     if (const Node* branches = get(node, "Branches", Want::List)) {
       state.has_branches = true;
       for (const Node& branch : branches->items) {
         if (branch.is_mapping()) {
-          state.branches.push_back(load_machine(branch));
+          state.branches.push_back(load_machine(branch, jsonata));
         } else {
           report_wrong_type(branch, "each entry of 'Branches'", Want::Mapping);
         }
@@ -271,13 +275,13 @@ class Loader {
     for (std::string_view key : {"ItemProcessor", "Iterator"}) {
       if (state.iterator) break;
       if (const Node* processor = get(node, key, Want::Mapping)) {
-        state.iterator = std::make_unique<StateMachine>(load_machine(*processor));
+        state.iterator = std::make_unique<StateMachine>(load_machine(*processor, jsonata));
         state.iterator_field = key;
       }
     }
   }
 
-  asl::State load_state(const Node::Entry& entry) {
+  asl::State load_state(const Node::Entry& entry, bool jsonata) {
     asl::State state;
     state.name = entry.key.text;
     state.name_pos = entry.key.pos;
@@ -313,7 +317,10 @@ class Loader {
       state.resource = resource->text;
       state.resource_pos = resource->pos;
     }
-    load_nested(state, node);
+    jsonata = asl::uses_jsonata(node, jsonata);
+    // Compiled once here, never per visit; syntax errors are validate's to report.
+    if (jsonata) state.jsonata = asl::compile_jsonata_state(state.definition);
+    load_nested(state, node, jsonata);
     return state;
   }
 

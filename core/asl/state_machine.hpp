@@ -104,6 +104,7 @@ struct StateFacts {
   const State* choice_default = nullptr;
   DataFields data;  ///< the JSONPath data fields of `definition`
 };
+struct JsonataState;
 
 /// One state of a machine. Fields absent from the file keep their defaults and unknown
 /// positions; `definition` keeps the state's whole JSON for the interpreter.
@@ -141,6 +142,8 @@ struct State {
   std::vector<FieldKey> fields;  ///< every key of the state, in file order
   nlohmann::json definition;
   StateFacts facts;  ///< set by link_states
+  /// The compiled expressions of a state with `QueryLanguage: JSONata`; null for JSONPath.
+  std::shared_ptr<const JsonataState> jsonata;
 
   State();
   ~State();

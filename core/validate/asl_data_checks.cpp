@@ -5,8 +5,10 @@
 #include <set>
 
 #include "core/asl/intrinsics.hpp"
+#include "core/asl/query_language.hpp"
 #include "core/validate/asl_choice_checks.hpp"
 #include "core/validate/asl_data_reporter.hpp"
+#include "core/validate/asl_jsonata_checks.hpp"
 
 namespace flowrun {
 namespace {
@@ -46,30 +48,33 @@ class DataChecker {
  public:
   DataChecker(const std::string& file, Diagnostics& diagnostics) : reporter_(file, diagnostics) {}
 
-  void check_machine(const Node& machine, bool jsonata) {
+  void check_machine(const Node& machine, bool jsonata, bool nested = false) {
     if (!machine.is_mapping()) return;
-    jsonata = uses_jsonata(machine, jsonata);
+    if (!nested) top_is_jsonata_ = asl::uses_jsonata(machine, false);
+    check_query_language(machine, nested ? "a nested state machine" : "the state machine",
+                         nested && top_is_jsonata_, reporter_);
+    jsonata = asl::uses_jsonata(machine, jsonata);
     const Node* states = machine.find("States");
     if (!states || !states->is_mapping()) return;
     for (const auto& entry : states->entries) check_state(entry.value, entry.key.text, jsonata);
   }
 
  private:
-  static bool uses_jsonata(const Node& node, bool inherited) {
-    const Node* language = node.find("QueryLanguage");
-    if (!language || !language->is_string()) return inherited;
-    return language->text == "JSONata";
-  }
-
   void check_state(const Node& state, const std::string& name, bool jsonata) {
     if (!state.is_mapping()) return;
-    bool state_jsonata = uses_jsonata(state, jsonata);
-    if (!state_jsonata) check_state_data(state, name);
+    check_query_language(state, fmt::format("state '{}'", name), top_is_jsonata_, reporter_);
+    bool state_jsonata = asl::uses_jsonata(state, jsonata);
+    if (state_jsonata) {
+      check_jsonata_state(state, name, reporter_);
+    } else {
+      check_state_data(state, name);
+      check_jsonpath_state_fields(state, name, reporter_);
+    }
     if (const Node* branches = state.find("Branches"); branches && branches->is_sequence()) {
-      for (const Node& branch : branches->items) check_machine(branch, state_jsonata);
+      for (const Node& branch : branches->items) check_machine(branch, state_jsonata, true);
     }
     for (const char* key : {"ItemProcessor", "Iterator"}) {
-      if (const Node* processor = state.find(key)) check_machine(*processor, state_jsonata);
+      if (const Node* processor = state.find(key)) check_machine(*processor, state_jsonata, true);
     }
   }
 
@@ -233,6 +238,7 @@ class DataChecker {
   }
 
   AslDataReporter reporter_;
+  bool top_is_jsonata_ = false;
 };
 
 }  // namespace

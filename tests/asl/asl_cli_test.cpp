@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -247,13 +248,60 @@ TEST_CASE("status shows a recorded ASL run; resume with --from is refused with a
   CHECK(resume.err.find("Amazon States Language") != std::string::npos);
 }
 
-TEST_CASE("a JSONata state machine is refused before anything runs") {
+TEST_CASE("the JSONata order quote example prices its lines through bindings and discounts") {
+  TempDir dir;
+  std::string state = dir.path().string();
+  ProcessResult result = run_flowrun(
+      {"run", example("order_quote.asl.json"), "--input", input_file("asl/order_quote_input.json"),
+       "--resources", example("asl/order_quote.bindings.yaml"), "--json", "--state-dir", state});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  json summary = summary_of(result);
+  CHECK(summary["status"] == "succeeded");
+  CHECK(summary["output"] == json::parse(R"({"customer": "Ada", "currency": "EUR",
+      "discount": 0.1, "total": 130.5, "lines": [{"sku": "BOOK-1", "quantity": 2, "total": 25},
+      {"sku": "LAMP-2", "quantity": 3, "total": 120}]})"));
+  // The Task's Arguments are its action's stdin and the TaskScheduled event's parameters.
+  ProcessResult history = run_flowrun({"history", "last", "--json", "--state-dir", state});
+  REQUIRE(history.exit_code == 0);
+  std::vector<json> scheduled;
+  for (const json& event : json::parse(history.out)) {
+    if (event["type"] == "TaskScheduled") {
+      scheduled.push_back(json::parse(event["detail"].get<std::string>())["parameters"]);
+    }
+  }
+  std::sort(scheduled.begin(), scheduled.end());
+  CHECK(scheduled == std::vector<json>{json{{"sku", "BOOK-1"}}, json{{"sku", "LAMP-2"}}});
+}
+
+TEST_CASE("an unknown product is caught by the JSONata example and fails it with its cause") {
+  TempDir dir;
+  ProcessResult result = run_flowrun({"run", example("order_quote.asl.json"), "--input",
+                                      input_file("asl/order_quote_unknown.json"), "--resources",
+                                      example("asl/order_quote.bindings.yaml"), "--json",
+                                      "--state-dir", dir.path().string()});
+  CHECK(result.exit_code == 1);
+  json summary = summary_of(result);
+  CHECK(summary["error"] == "QuoteRefused");
+  CHECK(summary["cause"] == "no quote for Bob: no price for BOAT-9");
+}
+
+TEST_CASE("validate points at a JSONata syntax error; run refuses the file with exit 2") {
   TempDir dir;
   auto machine = dir.write("m.asl.json", R"({"QueryLanguage": "JSONata", "StartAt": "P",
-    "States": {"P": {"Type": "Pass", "End": true}}})");
-  ProcessResult result = run_flowrun({"run", machine.string(), "--state-dir", dir.path().string()});
-  CHECK(result.exit_code == 2);
-  CHECK(result.err.find("QueryLanguage JSONata is not supported") != std::string::npos);
+  "States": {
+    "P": {"Type": "Pass", "Output": "{% $states.input.a + %}", "End": true}}})");
+  ProcessResult validate = run_flowrun({"validate", machine.string(), "--format", "json"});
+  CHECK(validate.exit_code == 2);
+  json diagnostics = json::parse(validate.out, nullptr, false);
+  INFO(validate.out);
+  REQUIRE(diagnostics.dump().find("asl-invalid-jsonata") != std::string::npos);
+  ProcessResult text = run_flowrun({"validate", machine.string()});
+  CHECK(text.exit_code == 2);
+  CHECK(text.err.find("m.asl.json:3:59: error: Output of state 'P' is not a valid JSONata "
+                      "expression") != std::string::npos);
+  ProcessResult run = run_flowrun({"run", machine.string(), "--state-dir", dir.path().string()});
+  CHECK(run.exit_code == 2);
 }
 
 }  // namespace flowrun::test
