@@ -116,7 +116,11 @@ std::string describe_rule(const Node& rule) {
     }
   }
   if (const Node* condition = rule.find("Condition"); condition && condition->is_string()) {
-    return shorten(condition->text);
+    // A JSONata rule: the label is its expression without the `{% %}`.
+    std::string_view text = asl::jsonata_expression_text(condition->text).value_or(condition->text);
+    std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return shorten(condition->text);
+    return shorten(std::string(text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1)));
   }
   const Node* variable = rule.find("Variable");
   std::string name = variable && variable->is_string() ? variable->text : "?";

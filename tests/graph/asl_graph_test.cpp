@@ -152,3 +152,19 @@ TEST_CASE("resource ARNs are shortened for node labels") {
   CHECK(graph::short_resource_name("arn:aws:ecs:us-east-1:1:task-definition/etl") == "etl");
   CHECK(graph::short_resource_name("local-script") == "local-script");
 }
+
+TEST_CASE("a JSONata Choice rule is labelled with its Condition's expression") {
+  auto g = build(R"(QueryLanguage: JSONata
+StartAt: C
+States:
+  C:
+    Type: Choice
+    Choices:
+      - {Condition: "{%  $states.input.total > 100 %}", Next: Big}
+    Default: Big
+  Big: {Type: Succeed}
+)");
+  auto edges = edge_list(g);
+  CHECK(std::find(edges.begin(), edges.end(), "C -> Big [$states.input.total > 100]") !=
+        edges.end());
+}
