@@ -22,6 +22,9 @@
 
 namespace flowrun::asl {
 
+struct JsonataFields;
+class StatesEnvironment;
+
 /// The history event that enters / exits a state of `type` (`PassStateEntered` ...).
 std::string_view entered_event_name(StateType type);
 std::string_view exited_event_name(StateType type);
@@ -215,6 +218,8 @@ class Execution {
   nlohmann::json catch_jsonata(Frame& frame, std::size_t catcher,
                                const nlohmann::json& error_output);
   std::int64_t jsonata_task_seconds(const Frame& frame, const char* field);
+  void assign_jsonata(Frame& frame, const JsonataFields& fields,
+                      const StatesEnvironment& environment);
 
   // execution_errors.cpp: Retry and Catch
   void fail_state(std::uint32_t id, std::string error, std::string cause);

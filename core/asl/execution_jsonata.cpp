@@ -6,6 +6,7 @@
 #include "core/asl/execution.hpp"
 #include "core/asl/jsonata_state.hpp"
 #include "core/asl/timestamp.hpp"
+#include "core/asl/variables.hpp"
 
 // States with `QueryLanguage: JSONata`: Arguments and Output instead of the JSONPath chain,
 // `{% %}` expressions in their fields, `$states` and the variables as the expressions'
@@ -60,7 +61,7 @@ void Execution::run_jsonata_pass(std::uint32_t id) {
   StatesEnvironment environment(frame.input, context_, frame.variables);
   json output = evaluate_jsonata_field(compiled.fields, "Output", environment, frame.input,
                                        frame.state->name, frame.input);
-  assign_jsonata(compiled.fields, environment, frame.input, frame.state->name, frame.variables);
+  assign_jsonata(frame, compiled.fields, environment);
   exit_state(id, std::move(output));
 }
 
@@ -103,8 +104,7 @@ void Execution::run_jsonata_choice(std::uint32_t id) {
   const JsonataFields& output_fields = chosen && chosen->find("Output") ? *chosen : compiled.fields;
   json output =
       evaluate_jsonata_field(output_fields, "Output", environment, frame.input, name, frame.input);
-  assign_jsonata(chosen ? *chosen : compiled.fields, environment, frame.input, name,
-                 frame.variables);
+  assign_jsonata(frame, chosen ? *chosen : compiled.fields, environment);
   exit_state(id, std::move(output), target);
 }
 
@@ -156,7 +156,7 @@ void Execution::run_jsonata_wait(std::uint32_t id) {
   }
   json output = evaluate_jsonata_field(compiled.fields, "Output", environment, frame.input, name,
                                        frame.input);
-  assign_jsonata(compiled.fields, environment, frame.input, name, frame.variables);
+  assign_jsonata(frame, compiled.fields, environment);
   wait_until(id, std::move(output), due_ms, now_ms);
 }
 
@@ -215,6 +215,14 @@ void Execution::run_jsonata_map(std::uint32_t id) {
   launch_map(id, std::move(fanout), limit, count, percentage);
 }
 
+// Stores what the Assign of `fields` sets in the frame's scope, and for its history event.
+void Execution::assign_jsonata(Frame& frame, const JsonataFields& fields,
+                               const StatesEnvironment& environment) {
+  json values = evaluate_jsonata_assign(fields, environment, frame.input, frame.state->name);
+  store_variables(values, frame.variables);
+  store_variables(values, frame.assigned);
+}
+
 // Task and Parallel: `Arguments` (default: the input) is the action's input or the branches'.
 json Execution::jsonata_arguments(Frame& frame) {
   StatesEnvironment environment(frame.input, context_, frame.variables);
@@ -229,7 +237,7 @@ json Execution::complete_jsonata(Frame& frame, const json& result) {
   environment.set_result(&result);
   json output = evaluate_jsonata_field(compiled.fields, "Output", environment, frame.input,
                                        frame.state->name, result);
-  assign_jsonata(compiled.fields, environment, frame.input, frame.state->name, frame.variables);
+  assign_jsonata(frame, compiled.fields, environment);
   return output;
 }
 
@@ -242,7 +250,7 @@ json Execution::catch_jsonata(Frame& frame, std::size_t catcher, const json& err
   const JsonataFields& fields = compiled.catchers[catcher];
   json output = evaluate_jsonata_field(fields, "Output", environment, frame.input,
                                        frame.state->name, error_output);
-  assign_jsonata(fields, environment, frame.input, frame.state->name, frame.variables);
+  assign_jsonata(frame, fields, environment);
   return output;
 }
 

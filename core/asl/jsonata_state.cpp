@@ -87,16 +87,16 @@ json evaluate_jsonata_field(const JsonataFields& fields, std::string_view name,
   return value->evaluate(input, environment, state, name);
 }
 
-void assign_jsonata(const JsonataFields& fields, const StatesEnvironment& environment,
-                    const json& input, std::string_view state, json& scope) {
+json evaluate_jsonata_assign(const JsonataFields& fields, const StatesEnvironment& environment,
+                             const json& input, std::string_view state) {
   const JsonataValue* assign = fields.find("Assign");
-  if (!assign) return;
+  if (!assign) return json::object();
   json values = assign->evaluate(input, environment, state, "Assign");
-  if (!values.is_object())
+  if (!values.is_object()) {
     throw_query_error("Assign of state '" + std::string(state) +
                       "' must be an object of variables");
-  if (!scope.is_object()) scope = json::object();
-  for (auto it = values.begin(); it != values.end(); ++it) scope[it.key()] = std::move(*it);
+  }
+  return values;
 }
 
 void throw_query_error(std::string cause) {

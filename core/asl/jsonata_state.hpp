@@ -67,10 +67,11 @@ nlohmann::json evaluate_jsonata_field(const JsonataFields& fields, std::string_v
                                       const nlohmann::json& input, std::string_view state,
                                       nlohmann::json fallback);
 
-/// Evaluates the `Assign` of `fields`, if any: every value first, then all are stored in
-/// `scope` (a JSON object of variables, null until something is assigned).
-void assign_jsonata(const JsonataFields& fields, const StatesEnvironment& environment,
-                    const nlohmann::json& input, std::string_view state, nlohmann::json& scope);
+/// The variables the `Assign` of `fields` sets (an empty object without one), every value
+/// worked out before any is stored.
+nlohmann::json evaluate_jsonata_assign(const JsonataFields& fields,
+                                       const StatesEnvironment& environment,
+                                       const nlohmann::json& input, std::string_view state);
 
 /// The error a JSONata state raises for a value of the wrong kind, e.g. Wait `Seconds` that
 /// is not a non-negative integer: States.QueryEvaluationError.

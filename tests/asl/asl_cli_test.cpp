@@ -265,11 +265,16 @@ TEST_CASE("the JSONata order quote example prices its lines through bindings and
   ProcessResult history = run_flowrun({"history", "last", "--json", "--state-dir", state});
   REQUIRE(history.exit_code == 0);
   std::vector<json> scheduled;
+  json assigned;
   for (const json& event : json::parse(history.out)) {
-    if (event["type"] == "TaskScheduled") {
-      scheduled.push_back(json::parse(event["detail"].get<std::string>())["parameters"]);
+    json detail = json::parse(event["detail"].get<std::string>());
+    if (event["type"] == "TaskScheduled") scheduled.push_back(detail["parameters"]);
+    if (event["type"] == "PassStateExited" && event["step"] == "Remember customer") {
+      assigned = detail["assignedVariables"];
     }
   }
+  // JSONata's Assign is recorded like JSONPath's, for a redrive to give the variables back.
+  CHECK(assigned == json{{"customer", "\"Ada\""}, {"currency", "\"EUR\""}});
   std::sort(scheduled.begin(), scheduled.end());
   CHECK(scheduled == std::vector<json>{json{{"sku", "BOOK-1"}}, json{{"sku", "LAMP-2"}}});
 }

@@ -498,3 +498,31 @@ TEST_CASE("the summary of a redriven interrupted run lists every state execution
 }
 
 }  // namespace flowrun::test
+
+namespace flowrun::test {
+
+TEST_CASE("a redrive of a JSONata run gives back the variables its states assigned") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  auto machine = dir.write("m.asl.json", R"({"QueryLanguage": "JSONata", "StartAt": "Remember",
+  "States": {
+    "Remember": {"Type": "Pass", "Assign": {"who": "{% $states.input.who %}"}, "Next": "Flaky"},
+    "Flaky": {"Type": "Task", "Resource": "arn:flaky", "Assign": {"n": "{% $states.result %}"},
+              "Next": "Done"},
+    "Done": {"Type": "Pass", "Output": "{% $who & ' ' & $string($n) %}", "End": true}}})");
+  // Flaky fails on its first call, then succeeds.
+  auto bindings = dir.write("b.yaml",
+                            "arn:flaky: 'echo x >> flaky.count; test $(wc -l < flaky.count) -gt 1 "
+                            "&& echo 2 || exit 1'\n");
+  ProcessResult failed =
+      run_flowrun({"run", machine.string(), "--input", R"({"who": "Ada"})", "--resources",
+                   bindings.string(), "--json", "--state-dir", state});
+  REQUIRE(failed.exit_code == 1);
+  std::string id = parse(failed)["run_id"];
+  ProcessResult redriven = run_flowrun({"resume", id, "--json", "--state-dir", state});
+  INFO(redriven.err);
+  CHECK(redriven.exit_code == 0);
+  CHECK(parse(redriven)["output"] == "Ada 2");
+}
+
+}  // namespace flowrun::test
