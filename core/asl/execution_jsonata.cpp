@@ -17,6 +17,9 @@ namespace {
 
 using nlohmann::json;
 
+// The service's payload quota, the most MaxInputBytesPerBatch may ask for.
+constexpr std::int64_t kMaxBatchBytes = 256 * 1024;
+
 std::string describe(const json& value) { return dump(value); }
 
 // A field that must give a whole number of at least `minimum` (Wait Seconds, a Task's
@@ -29,6 +32,48 @@ std::int64_t whole_number(const json& value, std::int64_t minimum, std::string_v
                                   minimum > 0 ? "a positive" : "a non-negative", describe(value)));
   }
   return value.get<std::int64_t>();
+}
+
+// ItemBatcher (its fields already evaluated): the selected items grouped into
+// `{"Items": [...], "BatchInput": ...}` within MaxItemsPerBatch and MaxInputBytesPerBatch
+// (the compact JSON of a batch), as for JSONPath Map states.
+std::vector<json> make_batches(std::vector<json> items, const json& batcher,
+                               const std::string& state) {
+  if (!batcher.is_object())
+    throw_query_error("ItemBatcher of state '" + state + "' must be an object");
+  auto limit = [&](const char* field) -> std::int64_t {
+    auto found = batcher.find(field);
+    return found == batcher.end() ? 0 : whole_number(*found, 1, field, state);
+  };
+  const std::int64_t max_items = limit("MaxItemsPerBatch");
+  const std::int64_t max_bytes = limit("MaxInputBytesPerBatch");
+  if (max_bytes > kMaxBatchBytes) {
+    throw_query_error(fmt::format("MaxInputBytesPerBatch of state '{}' is {}, more than {}", state,
+                                  max_bytes, kMaxBatchBytes));
+  }
+  json empty = {{"Items", json::array()}};
+  if (auto input = batcher.find("BatchInput"); input != batcher.end()) empty["BatchInput"] = *input;
+  const std::size_t empty_bytes = dump(empty).size();
+  std::vector<json> batches;
+  json batch = empty;
+  std::size_t bytes = empty_bytes;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::size_t item_bytes = dump(items[i]).size() + 1;
+    const auto count = static_cast<std::int64_t>(batch["Items"].size());
+    if ((max_items > 0 && count >= max_items) ||
+        (max_bytes > 0 && count > 0 && static_cast<std::int64_t>(bytes + item_bytes) > max_bytes)) {
+      batches.push_back(std::exchange(batch, empty));
+      bytes = empty_bytes;
+    }
+    if (max_bytes > 0 && static_cast<std::int64_t>(bytes + item_bytes) > max_bytes) {
+      throw AslError("States.Runtime",
+                     fmt::format("item {} alone is larger than MaxInputBytesPerBatch", i));
+    }
+    batch["Items"].push_back(std::move(items[i]));
+    bytes += item_bytes;
+  }
+  if (!batch["Items"].empty()) batches.push_back(std::move(batch));
+  return batches;
 }
 
 }  // namespace
@@ -168,10 +213,10 @@ void Execution::run_jsonata_map(std::uint32_t id) {
   const JsonataState& compiled = *frame.state->jsonata;
   const json& definition = frame.state->definition;
   const std::string& name = frame.state->name;
-  if (definition.contains("ItemReader") || definition.contains("ItemBatcher")) {
+  if (definition.contains("ItemReader")) {
     throw AslError("States.Runtime", "Map state '" + name +
-                                         "' uses ItemReader or ItemBatcher, which flowrun does "
-                                         "not run in JSONata states; pass the items in the input");
+                                         "' uses ItemReader, which flowrun does not run in "
+                                         "JSONata states; pass the items in the input");
   }
   StatesEnvironment environment(frame.input, context_, frame.variables);
   json items =
@@ -195,6 +240,11 @@ void Execution::run_jsonata_map(std::uint32_t id) {
         selector->evaluate(frame.input, item_environment, name, "ItemSelector"));
   }
   context_.erase("Map");
+  if (const JsonataValue* batcher = compiled.fields.find("ItemBatcher")) {
+    fanout->inputs =
+        make_batches(std::move(fanout->inputs),
+                     batcher->evaluate(frame.input, environment, name, "ItemBatcher"), name);
+  }
   auto number = [&](const char* field) -> std::optional<double> {
     if (!compiled.fields.find(field)) return std::nullopt;
     json value = evaluate_jsonata_field(compiled.fields, field, environment, frame.input, name, 0);

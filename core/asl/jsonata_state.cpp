@@ -21,7 +21,8 @@ constexpr const char* kStateFields[] = {"Arguments",
                                         "ToleratedFailureCount",
                                         "ToleratedFailurePercentage",
                                         "Error",
-                                        "Cause"};
+                                        "Cause",
+                                        "ItemBatcher"};
 constexpr const char* kRuleFields[] = {"Condition", "Output", "Assign"};
 constexpr const char* kCatcherFields[] = {"Output", "Assign"};
 

@@ -38,8 +38,7 @@ constexpr const char* kJsonPathFields[] = {"InputPath",
 
 // Fields whose values may hold `{% %}` expressions besides those the interpreter evaluates
 // (asl::jsonata_state_fields): a distributed Map's and a Task's service fields.
-constexpr const char* kServiceExpressionFields[] = {"Credentials", "ItemBatcher", "ItemReader",
-                                                    "ResultWriter"};
+constexpr const char* kServiceExpressionFields[] = {"Credentials", "ItemReader", "ResultWriter"};
 
 // Fields that must be written as they are: the state machine's shape.
 constexpr const char* kLiteralFields[] = {"Type",     "Next",          "End",     "Default",
