@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <fstream>
+
 #include "core/report/asl_summary.hpp"
 #include "core/store/asl_history.hpp"
 #include "core/validate/load_definition.hpp"
@@ -157,6 +159,51 @@ TEST_CASE("the history of a cancelled run records its stopped state executions")
   json recorded = recorded_steps(state, summary["run_id"], *definition.machine);
   check_same_steps(recorded, summary["steps"]);
   CHECK(summary["steps"].size() == 6);
+}
+
+TEST_CASE("the history of a long loop, in many rows and commits, records every state execution") {
+  // 5 000 iterations: 10 003 state executions and 20 008 events, about 1.3 MB of history,
+  // so the recorder commits at 1 MiB and writes many rows of ~16 KiB (asl_recorder.hpp).
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  fs::path machine = dir.write("loop.asl.json", R"j({"StartAt": "Init", "States": {
+    "Init": {"Type": "Pass", "Result": {"i": 0}, "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.i",
+              "NumericGreaterThanEquals": 5000, "Next": "Done"}], "Default": "Inc"},
+    "Inc": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Check"},
+    "Done": {"Type": "Succeed"}}})j");
+  ProcessResult run = run_flowrun({"run", machine.string(), "--json", "--state-dir", state});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  json summary = json::parse(run.out);
+  CHECK(summary["output"] == json{{"i", 5000}});
+  REQUIRE(summary["steps"].size() == 10003);
+  // The summary file holds what --json printed.
+  std::ifstream file(fs::path(state) / "runs" / summary["run_id"].get<std::string>() /
+                     "summary.json");
+  CHECK(json::parse(file) == summary);
+  Definition definition = load(machine);
+  check_same_steps(recorded_steps(state, summary["run_id"], *definition.machine), summary["steps"]);
+  ProcessResult history = run_flowrun(
+      {"history", summary["run_id"].get<std::string>(), "--json", "--state-dir", state});
+  json events = json::parse(history.out);
+  REQUIRE(events.size() == 2 * 10003 + 2);
+  CHECK(events.front()["type"] == "ExecutionStarted");
+  CHECK(events.back()["type"] == "ExecutionSucceeded");
+  // Every state entered then exited, in order, the input of each the output of the last.
+  for (std::size_t i = 1; i + 1 < events.size(); i += 2) {
+    CAPTURE(i);
+    const json& entered = events[i];
+    const json& exited = events[i + 1];
+    CHECK(entered["step"] == summary["steps"][(i - 1) / 2]["id"]);
+    CHECK(exited["step"] == entered["step"]);
+    CHECK(entered["type"].get<std::string>().ends_with("StateEntered"));
+    CHECK(exited["type"].get<std::string>().ends_with("StateExited"));
+    if (i + 2 < events.size() - 1) {
+      CHECK(json::parse(exited["detail"].get<std::string>())["output"] ==
+            json::parse(events[i + 2]["detail"].get<std::string>())["input"]);
+    }
+  }
 }
 
 }  // namespace flowrun::test
