@@ -27,6 +27,20 @@ DepthGuard::DepthGuard(Evaluator& evaluator, std::size_t position) : evaluator_(
 Evaluator::Evaluator(const Environment& environment)
     : environment_(environment), now_(std::chrono::system_clock::now()) {}
 
+Evaluator::~Evaluator() {
+  // No function outlives the evaluation (results are plain JSON), so the cycles through
+  // captured frames can be cut here.
+  for (const std::shared_ptr<Function>& closure : closures_) {
+    closure->frame.reset();
+    closure->input = Value();
+  }
+}
+
+Value Evaluator::keep_closure(std::shared_ptr<Function> closure) {
+  closures_.push_back(closure);
+  return Value::function(std::move(closure));
+}
+
 std::mt19937_64& Evaluator::random() {
   if (!random_) random_.emplace(std::random_device{}());
   return *random_;

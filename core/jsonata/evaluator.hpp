@@ -19,6 +19,9 @@ namespace flowrun::jsonata {
 class Evaluator {
  public:
   explicit Evaluator(const Environment& environment);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   Value evaluate(const Node& node, const Value& input, const FramePtr& frame);
 
@@ -74,7 +77,13 @@ class Evaluator {
   Value apply_lambda(const Function& lambda, std::vector<Value>& args);
   Value apply_transform(const Function& transform, std::vector<Value>& args);
 
+  /// A function value that captures a frame. The frame may bind the function itself
+  /// (`$f := function(){ ... $f() ... }`), a cycle of shared pointers: the evaluator keeps
+  /// every such function and cuts its captures when the evaluation ends.
+  Value keep_closure(std::shared_ptr<Function> closure);
+
   const Environment& environment_;
+  std::vector<std::shared_ptr<Function>> closures_;
   std::chrono::system_clock::time_point now_;
   std::optional<std::mt19937_64> random_;
   int depth_ = 0;

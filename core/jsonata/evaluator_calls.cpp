@@ -232,7 +232,7 @@ Value Evaluator::evaluate_lambda(const Node& node, const Value& input, const Fra
   lambda->signature = node.signature;
   lambda->frame = frame;
   lambda->input = input;
-  return Value::function(std::move(lambda));
+  return keep_closure(std::move(lambda));
 }
 
 Value Evaluator::evaluate_partial(const Node& node, const Value& input, const FramePtr& frame) {
@@ -272,7 +272,7 @@ Value Evaluator::evaluate_partial(const Node& node, const Value& input, const Fr
       lambda->params.push_back(f.params[i]);
     }
   }
-  return Value::function(std::move(lambda));
+  return keep_closure(std::move(lambda));
 }
 
 Value Evaluator::evaluate_apply(const Node& node, const Value& input, const FramePtr& frame) {

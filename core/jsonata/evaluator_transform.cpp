@@ -90,7 +90,7 @@ Value Evaluator::evaluate_transform(const Node& node, const FramePtr& frame) {
   auto transform = std::make_shared<Function>(Function::Kind::Transform);
   transform->node = &node;
   transform->frame = frame;
-  return Value::function(std::move(transform));
+  return keep_closure(std::move(transform));
 }
 
 Value Evaluator::apply_transform(const Function& transform, std::vector<Value>& args) {
