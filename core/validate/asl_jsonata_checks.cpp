@@ -73,7 +73,9 @@ class JsonataChecker {
 
   void check_state(const Node& state) {
     const Node* type = state.find("Type");
-    std::string_view type_name = type && type->is_string() ? type->text : "";
+    // Both arms are views: `type->text : ""` would make a temporary std::string to view.
+    std::string_view type_name =
+        type && type->is_string() ? std::string_view(type->text) : std::string_view();
     for (const auto& entry : state.entries) {
       const std::string& key = entry.key.text;
       if (is_one_of(key, kJsonPathFields)) {
