@@ -25,7 +25,7 @@ const json& require_array(const json& value, std::string_view function, std::siz
 
 json array_partition(Args& args) {
   const json& array = require_array(args[0], "States.ArrayPartition", 1);
-  std::int64_t size = require_integer(args[1], "States.ArrayPartition", 2);
+  std::int64_t size = round_to_integer(args[1], "States.ArrayPartition", 2);
   if (size <= 0)
     fail(fmt::format("States.ArrayPartition: the chunk size {} must be positive", size));
   json out = json::array();
@@ -48,9 +48,9 @@ json array_contains(Args& args) {
 }
 
 json array_range(Args& args) {
-  std::int64_t first = require_integer(args[0], "States.ArrayRange", 1);
-  std::int64_t last = require_integer(args[1], "States.ArrayRange", 2);
-  std::int64_t step = require_integer(args[2], "States.ArrayRange", 3);
+  std::int64_t first = round_to_integer(args[0], "States.ArrayRange", 1);
+  std::int64_t last = round_to_integer(args[1], "States.ArrayRange", 2);
+  std::int64_t step = round_to_integer(args[2], "States.ArrayRange", 3);
   if (step == 0) fail("States.ArrayRange: the step cannot be 0");
   // Both ends are inclusive; a step pointing away from the end gives an empty array.
   std::int64_t count = 0;
@@ -131,6 +131,16 @@ std::int64_t require_integer(const json& value, std::string_view function, std::
   }
   fail(fmt::format("{}: argument {} must be an integer, not {}", function, position,
                    value.is_number() ? value.dump() : describe(value)));
+}
+
+std::int64_t round_to_integer(const json& value, std::string_view function, std::size_t position) {
+  if (value.is_number_float()) {
+    double rounded = std::floor(value.get<double>() + 0.5);
+    if (std::isfinite(rounded) && std::fabs(rounded) < 9e18) {
+      return static_cast<std::int64_t>(rounded);
+    }
+  }
+  return require_integer(value, function, position);
 }
 
 json call_array_function(std::string_view name, Args& args) {

@@ -15,6 +15,7 @@ using Args = std::vector<json>;
 using intrinsic::fail;
 using intrinsic::require_integer;
 using intrinsic::require_string;
+using intrinsic::round_to_integer;
 
 // ---- strings and JSON ----------------------------------------------------------------------
 
@@ -128,8 +129,8 @@ std::mt19937_64& random_engine() {
 }
 
 json call_math_random(Args& args) {
-  std::int64_t start = require_integer(args[0], "States.MathRandom", 1);
-  std::int64_t end = require_integer(args[1], "States.MathRandom", 2);
+  std::int64_t start = round_to_integer(args[0], "States.MathRandom", 1);
+  std::int64_t end = round_to_integer(args[1], "States.MathRandom", 2);
   if (start >= end) {
     fail(fmt::format("States.MathRandom: the start {} must be less than the end {}", start, end));
   }
@@ -144,8 +145,8 @@ json call_math_random(Args& args) {
 }
 
 json call_math_add(Args& args) {
-  std::int64_t a = require_integer(args[0], "States.MathAdd", 1);
-  std::int64_t b = require_integer(args[1], "States.MathAdd", 2);
+  std::int64_t a = round_to_integer(args[0], "States.MathAdd", 1);
+  std::int64_t b = round_to_integer(args[1], "States.MathAdd", 2);
   for (std::int64_t value : {a, b}) {
     if (value < INT32_MIN || value > INT32_MAX) {
       fail(fmt::format("States.MathAdd: {} is outside the 32-bit integer range", value));

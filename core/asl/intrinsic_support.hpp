@@ -22,6 +22,11 @@ const std::string& require_string(const nlohmann::json& value, std::string_view 
 /// The integer `value` (an integral number such as 2 or 2.0), or fails.
 std::int64_t require_integer(const nlohmann::json& value, std::string_view function,
                              std::size_t position);
+/// The number `value` rounded to the nearest integer (halves up, as Java's Math.round), or
+/// fails when it is not a number. The developer guide rounds the integer arguments of
+/// ArrayPartition, ArrayRange, MathRandom and MathAdd instead of refusing them.
+std::int64_t round_to_integer(const nlohmann::json& value, std::string_view function,
+                              std::size_t position);
 
 nlohmann::json base64_encode(std::vector<nlohmann::json>& args);
 nlohmann::json base64_decode(std::vector<nlohmann::json>& args);
