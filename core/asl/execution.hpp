@@ -213,6 +213,7 @@ class Execution {
   void run_jsonata_fail(std::uint32_t id);
   void run_jsonata_wait(std::uint32_t id);
   void run_jsonata_map(std::uint32_t id);
+  void start_jsonata_map_items(std::uint32_t id, nlohmann::json items);
   nlohmann::json jsonata_arguments(Frame& frame);
   nlohmann::json complete_jsonata(Frame& frame, const nlohmann::json& result);
   nlohmann::json catch_jsonata(Frame& frame, std::size_t catcher,
@@ -272,7 +273,8 @@ class Execution {
 
   // execution_item_reader.cpp: Map items read by an ItemReader's bound action
   struct ItemRead {
-    nlohmann::json input;  // the Map's effective input
+    nlohmann::json input;   // the Map's effective input
+    nlohmann::json reader;  // the ItemReader, its JSONata expressions already evaluated
     nlohmann::json items = nlohmann::json::array();
     int reads = 0;                              // actions run so far (MANIFEST: one per file)
     bool manifest_read = false;                 // MANIFEST: the data files are known
@@ -280,6 +282,8 @@ class Execution {
     std::vector<std::string> columns;           // MANIFEST: fileSchema
   };
   void start_item_reader(std::uint32_t id, nlohmann::json input);
+  void begin_item_read(std::uint32_t id, nlohmann::json input, nlohmann::json reader,
+                       const nlohmann::json& request);
   void spawn_item_reader(std::uint32_t id, const nlohmann::json& request);
   void item_reader_ended(TaskProcess process, ExitStatus exit);
   void items_read(std::uint32_t id, const std::string& text);

@@ -23,12 +23,21 @@ constexpr std::size_t kMaxItemsBytes = 256u << 20;
 
 }  // namespace
 
+// A JSONPath Map: the reader's Parameters are a payload template on the effective input.
 void Execution::start_item_reader(std::uint32_t id, json input) {
+  const json& reader = frames_[id].state->definition["ItemReader"];
+  json request = item_reader_request(reader, input, context_);
+  begin_item_read(id, std::move(input), reader, request);
+}
+
+// Runs the reader's action on `request`; `reader` (JSONata: evaluated) says how to read what
+// it prints (items_read).
+void Execution::begin_item_read(std::uint32_t id, json input, json reader, const json& request) {
   Frame& frame = frames_[id];
-  json request = item_reader_request(frame.state->definition["ItemReader"], input, context_);
   ItemRead& read = item_reads_[id];
   read = ItemRead{};
   read.input = std::move(input);
+  read.reader = std::move(reader);
   frame.status = FrameStatus::Busy;
   ++frame.generation;
   spawn_item_reader(id, request);
@@ -137,8 +146,8 @@ void Execution::item_reader_ended(TaskProcess process, ExitStatus exit) {
 // data files); once all are read the Map goes on.
 void Execution::items_read(std::uint32_t id, const std::string& text) {
   try {
-    const json& reader = frames_[id].state->definition["ItemReader"];
     ItemRead& read = item_reads_[id];
+    const json& reader = read.reader;
     if (!is_manifest_reader(reader)) {
       read.items = read_items(reader, text);
     } else if (!read.manifest_read) {
@@ -155,13 +164,14 @@ void Execution::items_read(std::uint32_t id, const std::string& text) {
       read.file_requests.pop_back();
       return spawn_item_reader(id, request);
     }
-    prepare_context(frames_[id]);
-    limit_items(reader, read.items, read.input, context_);
-    json input = std::move(read.input);
-    json items =
-        batch_map_items(frames_[id].state->definition, std::move(read.items), input, context_);
+    ItemRead done = std::move(read);
     item_reads_.erase(id);
-    start_map_items(id, input, std::move(items));
+    prepare_context(frames_[id]);
+    limit_items(done.reader, done.items, done.input, context_);
+    if (frames_[id].state->jsonata) return start_jsonata_map_items(id, std::move(done.items));
+    json items =
+        batch_map_items(frames_[id].state->definition, std::move(done.items), done.input, context_);
+    start_map_items(id, done.input, std::move(items));
   } catch (const AslError& error) {
     item_reads_.erase(id);
     context_.erase("Map");

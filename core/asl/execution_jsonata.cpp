@@ -76,6 +76,20 @@ std::vector<json> make_batches(std::vector<json> items, const json& batcher,
   return batches;
 }
 
+// The ItemReader of a JSONata Map, its expressions evaluated: `ReaderConfig.MaxItems` must
+// give a non-negative integer (stored back as one); the rest is read as for JSONPath.
+json evaluated_item_reader(json reader, const std::string& state) {
+  if (!reader.is_object())
+    throw_query_error("ItemReader of state '" + state + "' must be an object");
+  auto config = reader.find("ReaderConfig");
+  if (config != reader.end() && config->is_object()) {
+    if (auto max = config->find("MaxItems"); max != config->end()) {
+      *max = whole_number(*max, 0, "ReaderConfig MaxItems", state);
+    }
+  }
+  return reader;
+}
+
 }  // namespace
 
 void Execution::run_jsonata(std::uint32_t id) {
@@ -205,26 +219,36 @@ void Execution::run_jsonata_wait(std::uint32_t id) {
   wait_until(id, std::move(output), due_ms, now_ms);
 }
 
-// Items (default: the input) must be an array; ItemSelector shapes each item with
-// `$states.context.Map.Item`.
+// Items (default: the input) must be an array; with an ItemReader the items are what its
+// action prints (execution_item_reader.cpp), read per its evaluated ReaderConfig.
 void Execution::run_jsonata_map(std::uint32_t id) {
   Frame& frame = frames_[id];
   prepare_context(frame);
   const JsonataState& compiled = *frame.state->jsonata;
-  const json& definition = frame.state->definition;
   const std::string& name = frame.state->name;
-  if (definition.contains("ItemReader")) {
-    throw AslError("States.Runtime", "Map state '" + name +
-                                         "' uses ItemReader, which flowrun does not run in "
-                                         "JSONata states; pass the items in the input");
-  }
   StatesEnvironment environment(frame.input, context_, frame.variables);
+  if (const JsonataValue* reader = compiled.fields.find("ItemReader")) {
+    json evaluated =
+        evaluated_item_reader(reader->evaluate(frame.input, environment, name, "ItemReader"), name);
+    json request = evaluated.contains("Arguments") ? evaluated["Arguments"] : json::object();
+    return begin_item_read(id, frame.input, std::move(evaluated), request);
+  }
   json items =
       evaluate_jsonata_field(compiled.fields, "Items", environment, frame.input, name, frame.input);
   if (!items.is_array()) {
     throw_query_error(
         fmt::format("the Items of Map state '{}' must be an array, got {}", name, describe(items)));
   }
+  start_jsonata_map_items(id, std::move(items));
+}
+
+// ItemSelector shapes each item with `$states.context.Map.Item`, ItemBatcher groups them, and
+// the iterations start.
+void Execution::start_jsonata_map_items(std::uint32_t id, json items) {
+  Frame& frame = frames_[id];
+  const JsonataState& compiled = *frame.state->jsonata;
+  const std::string& name = frame.state->name;
+  StatesEnvironment environment(frame.input, context_, frame.variables);
   auto fanout = std::make_unique<Fanout>();
   fanout->is_map = true;
   fanout->inputs.reserve(items.size());

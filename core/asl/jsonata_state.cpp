@@ -22,7 +22,8 @@ constexpr const char* kStateFields[] = {"Arguments",
                                         "ToleratedFailurePercentage",
                                         "Error",
                                         "Cause",
-                                        "ItemBatcher"};
+                                        "ItemBatcher",
+                                        "ItemReader"};
 constexpr const char* kRuleFields[] = {"Condition", "Output", "Assign"};
 constexpr const char* kCatcherFields[] = {"Output", "Assign"};
 

@@ -85,4 +85,33 @@ TEST_CASE("--dry-run lists a Map's ItemReader with the action that reads its ite
                          "action": "run: echo '[1, 2]'", "item_reader": true}])"));
 }
 
+TEST_CASE(
+    "a JSONata Map's ItemReader gets its evaluated Arguments on stdin, and its items go through "
+    "ItemSelector") {
+  TempDir dir;
+  fs::path machine = dir.write("m.asl.json", R"({"QueryLanguage": "JSONata", "StartAt": "Read",
+  "States": {"Read": {"Type": "Map", "End": true,
+    "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                   "ReaderConfig": {"InputType": "JSONL",
+                                    "MaxItems": "{% $count($states.input.skip) + 1 %}"},
+                   "Arguments": {"Bucket": "{% $states.input.bucket %}", "Key": "day.jsonl"}},
+    "ItemSelector": {"id": "{% $states.context.Map.Item.Value.id %}"},
+    "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}}}})");
+  fs::path bindings = dir.write("b.yaml",
+                                "'arn:aws:states:::s3:getObject': >-\n"
+                                "  cat > /dev/null;\n"
+                                "  printf '{\"id\": 7}\\n\\n{\"id\": 8}\\n{\"id\": 9}\\n'\n");
+  ProcessResult result = run_flowrun({"run", machine.string(), "--resources", bindings.string(),
+                                      "--input", R"({"bucket": "orders", "skip": [1]})", "--json",
+                                      "--state-dir", (dir.path() / "state").string()});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  json summary = json::parse(result.out);
+  CHECK(summary["output"] == json::parse(R"([{"id": 7}, {"id": 8}])"));
+  const std::string log = summary["steps"][0]["log"];
+  fs::path request = fs::path(log).parent_path() / "Read.items-0.attempt-1.input.json";
+  CHECK(json::parse(read_text(request)) ==
+        json::parse(R"({"Bucket": "orders", "Key": "day.jsonl"})"));
+}
+
 }  // namespace flowrun::test
