@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // JSONata (https://docs.jsonata.org), the query language of Step Functions states with
 // `QueryLanguage: JSONata`. An expression is compiled once (when the state machine loads)
@@ -53,6 +54,11 @@ class Expression {
 
   /// The expression's source text, for messages.
   const std::string& text() const { return text_; }
+
+  /// The 0-based character offsets where a path starts with `$variable.member` (e.g.
+  /// `$states.result`), anywhere in the expression, in source order.
+  std::vector<std::size_t> find_member_reads(std::string_view variable,
+                                             std::string_view member) const;
 
  private:
   std::shared_ptr<const Node> root_;

@@ -84,6 +84,7 @@ class JsonataChecker {
                                     where_, replacement(key)));
       } else if (is_one_of(key, asl::jsonata_state_fields()) ||
                  is_one_of(key, kServiceExpressionFields)) {
+        members_ = {reads_result(key, type_name), false};
         check_expressions(entry.value, fmt::format("{} {}", key, where_), 0);
       } else if (is_one_of(key, kLiteralFields)) {
         forbid_expressions(entry.value, fmt::format("{} {}", key, where_), 0);
@@ -92,6 +93,7 @@ class JsonataChecker {
     check_placement(state, type_name);
     check_literals(state);
     if (const Node* assign = state.find("Assign")) check_assign(*assign, where_);
+    if (const Node* reader = state.find("ItemReader")) check_item_reader(*reader);
     if (type_name == "Choice") check_rules(state);
     if (const Node* catchers = state.find("Catch"); catchers && catchers->is_sequence()) {
       for (std::size_t i = 0; i < catchers->items.size(); ++i) {
@@ -107,6 +109,25 @@ class JsonataChecker {
     if (key == "ResultPath" || key == "OutputPath") return "Output (and Assign)";
     if (key.size() > 4 && key.substr(key.size() - 4) == "Path") return "an expression in the field";
     return "Output (and Assign)";
+  }
+
+  // `$states.result` is set for the Output and Assign of a Task, Parallel or Map state
+  // (developer guide, "Reserved variable $states"). A ResultWriter is not checked: the guide
+  // does not say what it sees.
+  static bool reads_result(std::string_view key, std::string_view type) {
+    if (key == "ResultWriter") return true;
+    return (key == "Output" || key == "Assign") &&
+           (type == "Task" || type == "Parallel" || type == "Map");
+  }
+
+  // A JSONata state's ItemReader takes Arguments, as its Task-like fields do.
+  void check_item_reader(const Node& reader) {
+    if (const Node::Entry* entry = reader.find_entry("Parameters")) {
+      reporter_.error("asl-jsonata-field", entry->key,
+                      fmt::format("'Parameters' in the ItemReader {} is a JSONPath field; a "
+                                  "JSONata state's ItemReader uses Arguments",
+                                  where_));
+    }
   }
 
   // Arguments: Task and Parallel; Output: every type but Fail; Assign: not Succeed and Fail.
@@ -202,12 +223,29 @@ class JsonataChecker {
     if (reporter_.skip_placeholder(value, what)) return;
     std::string_view text = *asl::jsonata_expression_text(value.text);
     try {
-      jsonata::Expression::compile(text);
+      check_states_members(jsonata::Expression::compile(text), value, what);
     } catch (const jsonata::Error& error) {
       reporter_.error_at("asl-invalid-jsonata", value, 2 + byte_offset(text, error.position()),
                          fmt::format("{} is not a valid JSONata expression: {} ({})", what,
                                      error.what(), error.code()));
     }
+  }
+
+  // Step Functions refuses a definition that reads `$states.result` or `$states.errorOutput`
+  // where it does not set them (developer guide, "Reserved variable $states").
+  void check_states_members(const jsonata::Expression& expression, const Node& value,
+                            const std::string& what) {
+    auto refuse = [&](const char* member, const char* where_set) {
+      for (std::size_t at : expression.find_member_reads("states", member)) {
+        reporter_.error_at("asl-jsonata-states-field", value,
+                           2 + byte_offset(expression.text(), at),
+                           fmt::format("{} reads $states.{}, which Step Functions sets only in {}",
+                                       what, member, where_set));
+      }
+    };
+    if (!members_.result)
+      refuse("result", "the Output and Assign of a Task, Parallel or Map state");
+    if (!members_.error_output) refuse("errorOutput", "a Catcher's Output and Assign");
   }
 
   void forbid_expressions(const Node& node, const std::string& what, int depth) {
@@ -248,6 +286,7 @@ class JsonataChecker {
       const Node& rule = rules->items[i];
       if (!rule.is_mapping()) continue;
       std::string what = fmt::format("Choice rule {} {}", i + 1, where_);
+      members_ = {};
       for (const auto& entry : rule.entries) {
         const std::string& key = entry.key.text;
         if (is_one_of(key, {"Condition", "Output", "Assign"})) {
@@ -273,8 +312,11 @@ class JsonataChecker {
     }
   }
 
+  // A Catcher's Output and Assign see the error output. `$states.result` is not checked there:
+  // the guide does not say whether a catcher sees it.
   void check_catcher(const Node& catcher, const std::string& what) {
     if (!catcher.is_mapping()) return;
+    members_ = {true, true};
     for (const auto& entry : catcher.entries) {
       const std::string& key = entry.key.text;
       if (key == "Output" || key == "Assign") {
@@ -291,8 +333,15 @@ class JsonataChecker {
     if (const Node* assign = catcher.find("Assign")) check_assign(*assign, what);
   }
 
+  // Which optional members of `$states` the field being checked may read.
+  struct StatesMembers {
+    bool result = false;
+    bool error_output = false;
+  };
+
   std::string where_;
   AslDataReporter& reporter_;
+  StatesMembers members_;
 };
 
 }  // namespace

@@ -80,7 +80,9 @@ TEST_CASE("files that cannot be workflows give one line naming the file and exit
   cases["missing"] = dir.path() / "missing.yaml";
   cases["folder"] = dir.path();
   cases["empty"] = dir.write("empty.yaml", "");
-  cases["binary"] = dir.write("binary.yaml", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10));
+  cases["binary"] = dir.write("binary.yaml", std::string("\x7f"
+                                                         "ELF\x02\x01\x01\0\0\0",
+                                                         10));
   cases["not UTF-8"] = dir.write("latin1.yaml", "name: caf\xe9\nsteps: []\n");
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
   for (char c = 'b'; c <= 'j'; ++c) {
@@ -89,7 +91,8 @@ TEST_CASE("files that cannot be workflows give one line naming the file and exit
             prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
   }
   cases["alias bomb"] = dir.write("bomb.yaml", bomb);
-  cases["deep nesting"] = dir.write("deep.yaml", std::string(10'000, '[') + std::string(10'000, ']'));
+  cases["deep nesting"] =
+      dir.write("deep.yaml", std::string(10'000, '[') + std::string(10'000, ']'));
   cases["deep JSON"] = dir.write("deep.json", std::string(10'000, '[') + std::string(10'000, ']'));
   {
     std::string big = "steps:\n";
@@ -129,4 +132,24 @@ TEST_CASE("every command has help, and unknown commands and flags are usage erro
 
   auto none = run_flowrun({});
   CHECK(none.exit_code == 2);
+}
+
+TEST_CASE(
+    "validate refuses $states.result in a JSONata Task's Arguments at the '$' that reads it, "
+    "exit 2") {
+  TempDir dir;
+  auto file = dir.write("m.asl.json", R"({"QueryLanguage": "JSONata", "StartAt": "T",
+ "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"id": "{% $states.result.id %}"},
+                  "Output": "{% $states.result %}", "End": true}}})");
+  auto result = run_flowrun({"validate", file.string()});
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find(file.string() +
+                        ":3:43: error: Arguments of state 'T' reads $states.result, which Step "
+                        "Functions sets only in the Output and Assign of a Task, Parallel or Map "
+                        "state") != std::string::npos);
+  CHECK(result.err.find("1 error generated.") != std::string::npos);
+  auto json_result = run_flowrun({"validate", "--format", "json", file.string()});
+  CHECK(json_result.exit_code == 2);
+  CHECK(nlohmann::json::parse(json_result.out)[0]["code"] == "asl-jsonata-states-field");
 }

@@ -246,3 +246,97 @@ TEST_CASE("a placeholder inside a JSONata expression is noted, not parsed") {
                     "2:35: note [asl-placeholder] Output of state 'P' holds a ${...} "
                     "placeholder; it was not checked"));
 }
+
+TEST_CASE(
+    "$states.result and $states.errorOutput are refused where Step Functions does not set "
+    "them, at the '$' that reads them") {
+  auto d = check(R"(QueryLanguage: JSONata
+StartAt: T
+States:
+  T:
+    Type: Task
+    Resource: arn:aws:states:::lambda:invoke
+    Arguments: {Payload: "{% $states.result.Payload %}"}
+    TimeoutSeconds: "{% $states.errorOutput.t %}"
+    Output: "{% $merge([$states.input, $states.errorOutput]) %}"
+    Next: P
+  P: {Type: Pass, Output: "{% $states.result %}", Next: C}
+  C:
+    Type: Choice
+    Choices: [{Condition: "{% $states.result = 1 %}", Next: P}]
+    Default: M
+  M:
+    Type: Map
+    Items: "{% $states.result %}"
+    ItemProcessor: {StartAt: I, States: {I: {Type: Succeed}}}
+    End: true
+)");
+  CHECK(lines(d) ==
+        std::vector<std::string>{
+            "7:30: error [asl-jsonata-states-field] Arguments of state 'T' reads $states.result, "
+            "which Step Functions sets only in the Output and Assign of a Task, Parallel or Map "
+            "state",
+            "8:25: error [asl-jsonata-states-field] TimeoutSeconds of state 'T' reads "
+            "$states.errorOutput, which Step Functions sets only in a Catcher's Output and Assign",
+            "9:40: error [asl-jsonata-states-field] Output of state 'T' reads $states.errorOutput, "
+            "which Step Functions sets only in a Catcher's Output and Assign",
+            "11:31: error [asl-jsonata-states-field] Output of state 'P' reads $states.result, "
+            "which Step Functions sets only in the Output and Assign of a Task, Parallel or Map "
+            "state",
+            "14:31: error [asl-jsonata-states-field] Condition of Choice rule 1 of state 'C' reads "
+            "$states.result, which Step Functions sets only in the Output and Assign of a Task, "
+            "Parallel or Map state",
+            "18:16: error [asl-jsonata-states-field] Items of state 'M' reads $states.result, "
+            "which Step Functions sets only in the Output and Assign of a Task, Parallel or Map "
+            "state"});
+}
+
+TEST_CASE(
+    "$states.result in a Task, Parallel or Map's Output and Assign, $states.errorOutput in "
+    "a Catcher, and variables named like them are accepted") {
+  auto d = check(R"(QueryLanguage: JSONata
+StartAt: T
+States:
+  T:
+    Type: Task
+    Resource: arn:aws:states:::lambda:invoke
+    Arguments: {a: "{% $result %}", b: "{% $states.input.result %}", c: "{% $errorOutput %}"}
+    Output: "{% $states.result.Payload %}"
+    Assign: {r: "{% $states.result %}", result: "{% $states.input %}"}
+    Catch:
+      - ErrorEquals: [States.ALL]
+        Output: {e: "{% $states.errorOutput %}", in: "{% $states.input %}"}
+        Assign: {cause: "{% $states.errorOutput.Cause %}"}
+        Next: P
+    Next: P
+  P:
+    Type: Parallel
+    Branches: [{StartAt: B, States: {B: {Type: Succeed}}}]
+    Output: "{% $states.result[0] %}"
+    Next: M
+  M:
+    Type: Map
+    ItemProcessor: {StartAt: I, States: {I: {Type: Pass, Output: "{% $result %}", End: true}}}
+    Assign: {count: "{% $count($states.result) %}"}
+    End: true
+)");
+  CHECK(lines(d) == std::vector<std::string>{});
+}
+
+TEST_CASE("a JSONata state's ItemReader takes Arguments, not Parameters") {
+  auto d = check(R"(QueryLanguage: JSONata
+StartAt: M
+States:
+  M:
+    Type: Map
+    ItemReader:
+      Resource: arn:aws:states:::s3:getObject
+      ReaderConfig: {InputType: JSON, MaxItems: "{% $states.input.n %}"}
+      Parameters: {Bucket: b, Key: k}
+    ItemProcessor: {StartAt: I, States: {I: {Type: Succeed}}}
+    End: true
+)");
+  CHECK(lines(d) == std::vector<std::string>{
+                        "9:7: error [asl-jsonata-field] 'Parameters' in the ItemReader of state "
+                        "'M' is a JSONPath field; a JSONata state's ItemReader uses Arguments"});
+}
