@@ -554,6 +554,7 @@ void Execution::push_event(std::string_view type, const Frame* frame, std::strin
   event.type = type;
   if (frame) {
     event.state = frame->state->name;  // the machine outlives the recorder
+    event.state_is_plain = frame->state->facts.plain_name;
     event.frame = frame->key;
   }
   event.attempt = attempt;
@@ -569,6 +570,7 @@ void Execution::push_wrapped_event(std::string_view type, const Frame& frame, st
   event.at_ms = at_ms;
   event.type = type;
   event.state = frame.state->name;
+  event.state_is_plain = frame.state->facts.plain_name;
   event.frame = frame.key;
   recorder_.wrapped_event(event, head, body);
 }

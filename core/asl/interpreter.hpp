@@ -43,6 +43,7 @@ struct HistoryEvent {
   std::int64_t at_ms = 0;
   std::string_view type;   ///< a static string
   std::string_view state;  ///< the state's name (owned by the machine); empty for the execution
+  bool state_is_plain = false;  ///< `state` needs no escape in JSON text (StateFacts::plain_name)
   /// The frame: "" at the top level, "2" for Parallel branch / Map iteration 2 of it, "2.0"
   /// nested; valid only during ExecutionRecorder::event.
   std::string_view frame;

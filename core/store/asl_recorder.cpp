@@ -39,7 +39,7 @@ void SqliteExecutionRecorder::execution_started(const RunState& state) {
 void SqliteExecutionRecorder::event(asl::HistoryEvent&& event) {
   const std::size_t start = batch_.size();
   append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.frame,
-                       event.detail);
+                       event.detail, event.state_is_plain);
   event_appended(start, event.at_ms);
 }
 
@@ -47,7 +47,7 @@ void SqliteExecutionRecorder::wrapped_event(const asl::HistoryEvent& event, std:
                                             std::string_view body) {
   const std::size_t start = batch_.size();
   append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.frame,
-                       head, body);
+                       head, body, event.state_is_plain);
   event_appended(start, event.at_ms);
 }
 
@@ -97,7 +97,7 @@ void SqliteExecutionRecorder::commit() {
   const std::string_view text = batch_;
   for (const Row& row : rows_) {
     insert_event_.bind(1, run_key_).bind(2, row.at_ms).bind(3, kEventBatchType);
-    insert_event_.bind(4, text.substr(row.begin, row.end - row.begin));
+    insert_event_.bind_unowned(4, text.substr(row.begin, row.end - row.begin));
     insert_event_.run();
   }
   for (const AttemptWrite& write : attempts_) {

@@ -119,6 +119,13 @@ Statement& Statement::bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::bind_unowned(int index, std::string_view text) {
+  int rc =
+      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  if (rc != SQLITE_OK) db_->fail(rc, "binding a value");
+  return *this;
+}
+
 Statement& Statement::bind_null(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK) db_->fail(rc, "binding a value");

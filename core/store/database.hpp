@@ -41,6 +41,9 @@ class Statement {
   Statement& bind(int index, const std::string& text) {
     return bind(index, std::string_view(text));
   }
+  /// Binds `text` without copying it: it must stay unchanged until the statement is run or
+  /// reset (a history batch of a megabyte would otherwise be copied once more).
+  Statement& bind_unowned(int index, std::string_view text);
   Statement& bind_null(int index);
   /// Binds `value`, or NULL when it is empty.
   Statement& bind_optional(int index, const std::optional<std::string>& value);

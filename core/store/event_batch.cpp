@@ -27,10 +27,12 @@ std::int64_t to_int(std::string_view text) {
 // Written into a buffer on the stack and appended at once: a Pass chain writes two lines per
 // state, and a dozen appends were most of their cost.
 void append_event_head(std::string& batch, std::int64_t at_ms, std::string_view type,
-                       std::string_view state, int attempt, std::string_view frame) {
+                       std::string_view state, int attempt, std::string_view frame,
+                       bool state_is_plain) {
   constexpr std::size_t kRoom = 320;
   constexpr std::size_t kNumbers = 48;  // two numbers, four tabs, quotes and '@'
-  if (type.size() + state.size() + frame.size() + kNumbers > kRoom || !is_plain_json_text(state)) {
+  if (type.size() + state.size() + frame.size() + kNumbers > kRoom ||
+      (!state_is_plain && !is_plain_json_text(state))) {
     char number[24];
     batch.append(number, std::to_chars(number, number + sizeof number, at_ms).ptr);
     batch += '\t';
@@ -84,16 +86,17 @@ void append_event_head(std::string& batch, std::int64_t at_ms, std::string_view 
 
 void append_batched_event(std::string& batch, std::int64_t at_ms, std::string_view type,
                           std::string_view state, int attempt, std::string_view frame,
-                          std::string_view detail) {
-  append_event_head(batch, at_ms, type, state, attempt, frame);
+                          std::string_view detail, bool state_is_plain) {
+  append_event_head(batch, at_ms, type, state, attempt, frame, state_is_plain);
   batch += detail;
   batch += '\n';
 }
 
 void append_batched_event(std::string& batch, std::int64_t at_ms, std::string_view type,
                           std::string_view state, int attempt, std::string_view frame,
-                          std::string_view detail_head, std::string_view detail_body) {
-  append_event_head(batch, at_ms, type, state, attempt, frame);
+                          std::string_view detail_head, std::string_view detail_body,
+                          bool state_is_plain) {
+  append_event_head(batch, at_ms, type, state, attempt, frame, state_is_plain);
   batch += detail_head;
   batch += detail_body;
   batch.append("}\n", 2);

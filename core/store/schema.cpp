@@ -110,6 +110,27 @@ CREATE TABLE approvals (
   PRIMARY KEY (run, step_id)
 ) WITHOUT ROWID;
 )sql",
+    // 5: events becomes a rowid table. An ASL execution writes its history many events to a
+    // row (rows of ~16 KiB, event_batch.hpp), and in a WITHOUT ROWID table every key
+    // comparison of an insert read such a row back from its overflow pages: most of the cost
+    // of recording a Pass chain. A rowid table appends the row and compares only the small
+    // keys of its (run, seq) index.
+    R"sql(
+CREATE TABLE events_v5 (
+  run INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  step_id TEXT,
+  attempt INTEGER,
+  detail TEXT,
+  PRIMARY KEY (run, seq)
+);
+INSERT INTO events_v5 (run, seq, at_ms, type, step_id, attempt, detail)
+  SELECT run, seq, at_ms, type, step_id, attempt, detail FROM events ORDER BY run, seq;
+DROP TABLE events;
+ALTER TABLE events_v5 RENAME TO events;
+)sql",
 };
 
 void check_not_newer(const Database& db, std::int64_t version) {

@@ -154,6 +154,42 @@ TEST_CASE("runs are found by id, unique prefix or 'last'; otherwise a suggestion
         }).find("did you mean '20260101-000000-aaaaaa'?") != std::string::npos);
 }
 
+TEST_CASE("a history of schema version 4 keeps its events, in order, in a rowid table") {
+  TempDir dir;
+  auto state = dir.path() / "state";
+  std::filesystem::create_directories(state);
+  {
+    Database db((state / "flowrun.db").string());
+    migrate_schema(db, 4);
+    db.execute(
+        "INSERT INTO runs (id, workflow, file, definition_hash, status, started_ms, run_dir) "
+        "VALUES ('20260101-000000-abcdef', 'old', '/x.yaml', '0', 'succeeded', 1, '/r')");
+    // Inserted out of order: the migration must not depend on the order rows were written.
+    db.execute(
+        "INSERT INTO events (run, seq, at_ms, type, step_id, attempt, detail) VALUES "
+        "(1, 2, 20, 'StepSucceeded', 'b', 1, '{\"n\": 2}'), "
+        "(1, 1, 10, 'StepStarted', 'a', 1, '{\"n\": 1}')");
+  }
+  auto store = RunStore::open(state.string());
+  CHECK(store->db().query_int("PRAGMA user_version") == kSchemaVersion);
+  // Large batch rows were slow to insert into the WITHOUT ROWID table (asl_recorder.hpp).
+  CHECK(store->db().query_int("SELECT count(*) FROM sqlite_master WHERE name = 'events' AND "
+                              "sql LIKE '%WITHOUT ROWID%'") == 0);
+  std::optional<RunRow> run = store->find_run("20260101-000000-abcdef");
+  REQUIRE(run);
+  std::vector<EventRow> events = store->events_of(run->key);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].seq == 1);
+  CHECK(events[0].type == "StepStarted");
+  CHECK(events[0].step_id == "a");
+  CHECK(events[0].detail == "{\"n\": 1}");
+  CHECK(events[1].seq == 2);
+  CHECK(events[1].at_ms == 20);
+  // seq stays unique per run.
+  CHECK_THROWS(store->db().execute(
+      "INSERT INTO events (run, seq, at_ms, type) VALUES (1, 2, 30, 'Duplicate')"));
+}
+
 TEST_CASE("a history of schema version 2 gains run properties and keeps its runs") {
   TempDir dir;
   auto state = dir.path() / "state";
