@@ -34,6 +34,7 @@ void Execution::start_item_reader(std::uint32_t id, json input) {
 // it prints (items_read).
 void Execution::begin_item_read(std::uint32_t id, json input, json reader, const json& request) {
   Frame& frame = frames_[id];
+  check_reader_config(reader, frame.state->name);
   ItemRead& read = item_reads_[id];
   read = ItemRead{};
   read.input = std::move(input);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/util/gzip.hpp"
+
 namespace flowrun::asl {
 namespace {
 
@@ -9,6 +11,8 @@ using nlohmann::json;
 
 constexpr const char* kReaderFailed = "States.ItemReaderFailed";
 constexpr const char* kRuntime = "States.Runtime";
+// The most a gzip-compressed data file may decompress to: what an action may print.
+constexpr std::size_t kMaxDecompressedBytes = 256u << 20;
 
 const json* find_field(const json& object, const char* key) {
   if (!object.is_object()) return nullptr;
@@ -33,6 +37,22 @@ json parse_text(std::string_view text, const std::string& what) {
     throw AslError(kReaderFailed, fmt::format("{} is not JSON: {}", what, text.substr(0, 200)));
   }
   return value;
+}
+
+// The array at `ItemsPointer` (a JSON Pointer, RFC 6901) in the JSON object `document`.
+json select_items(json document, const json& pointer_text) {
+  const std::string& text = pointer_text.get_ref<const std::string&>();
+  const json::json_pointer pointer(text);  // its syntax was checked by check_reader_config
+  if (!document.contains(pointer)) {
+    throw AslError(kReaderFailed,
+                   fmt::format("ItemsPointer '{}' selects nothing in the JSON object", text));
+  }
+  json items = std::move(document[pointer]);
+  if (!items.is_array()) {
+    throw AslError(kReaderFailed, fmt::format("ItemsPointer '{}' must select an array, not {}",
+                                              text, items.is_null() ? "null" : items.type_name()));
+  }
+  return items;
 }
 
 bool is_blank(std::string_view text) {
@@ -143,10 +163,54 @@ json item_reader_request(const json& reader, const json& input, const ContextObj
 
 bool is_manifest_reader(const json& reader) { return input_type(reader) == "MANIFEST"; }
 
+void check_reader_config(const json& reader, std::string_view state) {
+  const std::string type = input_type(reader);
+  if (type == "PARQUET") {
+    throw AslError(kRuntime, fmt::format("Map state '{}' reads its items as PARQUET, which flowrun "
+                                         "does not read; use CSV, JSON, JSONL or MANIFEST",
+                                         state));
+  }
+  if (!type.empty() && type != "JSON" && type != "JSONL" && type != "CSV" && type != "MANIFEST") {
+    throw AslError(kRuntime, fmt::format("ReaderConfig InputType of Map state '{}' must be CSV, "
+                                         "JSON, JSONL, MANIFEST or PARQUET, not {}",
+                                         state, type));
+  }
+  const json* pointer = find_field(reader_config(reader), "ItemsPointer");
+  if (!pointer) return;
+  if (type != "JSON") {
+    throw AslError(kRuntime, fmt::format("ReaderConfig ItemsPointer of Map state '{}' needs "
+                                         "InputType JSON",
+                                         state));
+  }
+  if (!pointer->is_string() || !is_json_pointer(pointer->get_ref<const std::string&>())) {
+    throw AslError(kRuntime, fmt::format("ReaderConfig ItemsPointer of Map state '{}' must be a "
+                                         "JSON Pointer such as /data/items, not {}",
+                                         state, pointer->dump()));
+  }
+}
+
+bool is_json_pointer(const std::string& text) {
+  try {
+    json::json_pointer pointer(text);
+    return true;
+  } catch (const json::exception&) {
+    return false;
+  }
+}
+
 json read_items(const json& reader, std::string_view text) {
   const std::string type = input_type(reader);
+  if (is_gzip(text)) {
+    throw AslError(kReaderFailed,
+                   "the object is gzip-compressed data; flowrun decompresses only the data files "
+                   "of an S3 inventory (MANIFEST); let the reader's action decompress it "
+                   "(gzip -dc)");
+  }
   if (type == "JSON") {
     json items = parse_text(text, "the JSON object");
+    if (const json* pointer = find_field(reader_config(reader), "ItemsPointer")) {
+      return select_items(std::move(items), *pointer);
+    }
     if (!items.is_array()) {
       throw AslError(kReaderFailed, fmt::format("the JSON object must be an array, not {}",
                                                 items.is_null() ? "null" : items.type_name()));
@@ -210,7 +274,12 @@ InventoryManifest read_manifest(std::string_view text) {
 }
 
 json read_manifest_rows(std::string_view text, const std::vector<std::string>& columns) {
-  return rows_as_objects(parse_csv(text, ','), 0, columns);
+  if (!is_gzip(text)) return rows_as_objects(parse_csv(text, ','), 0, columns);
+  Gunzipped file = gunzip(text, kMaxDecompressedBytes);
+  if (!file.error.empty()) {
+    throw AslError(kReaderFailed, "an inventory data file cannot be decompressed: " + file.error);
+  }
+  return rows_as_objects(parse_csv(file.data, ','), 0, columns);
 }
 
 std::vector<std::vector<std::string>> parse_csv(std::string_view text, char delimiter) {

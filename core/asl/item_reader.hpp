@@ -27,10 +27,19 @@ nlohmann::json item_reader_request(const nlohmann::json& reader, const nlohmann:
 /// data files, each read with read_manifest_rows.
 bool is_manifest_reader(const nlohmann::json& reader);
 
+/// Refuses, before the reader's action runs, a `ReaderConfig` that cannot be read: PARQUET
+/// (flowrun does not read it), an unknown InputType, an ItemsPointer that is not a JSON
+/// Pointer or not with InputType JSON. Throws AslError `States.Runtime` naming `state`.
+void check_reader_config(const nlohmann::json& reader, std::string_view state);
+
+/// True when `text` is a JSON Pointer (RFC 6901): empty, or `/` before each reference token.
+bool is_json_pointer(const std::string& text);
+
 /// The items in `text`, what the reader's action printed, per `ReaderConfig.InputType`:
-/// JSON (an array), JSONL (one value per non-blank line), CSV (objects of strings keyed by the
-/// header), none (listObjectsV2: an array, or a ListObjectsV2 response's `Contents`).
-/// Throws AslError `States.ItemReaderFailed` when the text does not read that way.
+/// JSON (an array, or the array at `ItemsPointer` in an object), JSONL (one value per non-blank
+/// line), CSV (objects of strings keyed by the header), none (listObjectsV2: an array, or a
+/// ListObjectsV2 response's `Contents`). Throws AslError `States.ItemReaderFailed` when the text
+/// does not read that way.
 nlohmann::json read_items(const nlohmann::json& reader, std::string_view text);
 
 /// MaxItems / MaxItemsPath of the ReaderConfig applied to `items` (the first N are kept).
@@ -49,7 +58,8 @@ struct InventoryManifest {
 /// it is not an inventory manifest of CSV files.
 InventoryManifest read_manifest(std::string_view text);
 
-/// The rows of one inventory data file (CSV without a header) as objects keyed by `columns`.
+/// The rows of one inventory data file (CSV without a header, gzip-compressed or not) as
+/// objects keyed by `columns`. Throws AslError `States.ItemReaderFailed` for corrupt gzip.
 nlohmann::json read_manifest_rows(std::string_view text, const std::vector<std::string>& columns);
 
 /// The records of CSV `text`: fields split at `delimiter` and at line ends, `"` quoting

@@ -9,6 +9,7 @@
 #include "core/validate/asl_choice_checks.hpp"
 #include "core/validate/asl_data_reporter.hpp"
 #include "core/validate/asl_jsonata_checks.hpp"
+#include "core/validate/asl_reader_config_checks.hpp"
 
 namespace flowrun {
 namespace {
@@ -64,6 +65,7 @@ class DataChecker {
     if (!state.is_mapping()) return;
     check_query_language(state, fmt::format("state '{}'", name), top_is_jsonata_, reporter_);
     bool state_jsonata = asl::uses_jsonata(state, jsonata);
+    check_item_reader_config(state, name, reporter_);
     if (state_jsonata) {
       check_jsonata_state(state, name, reporter_);
     } else {

@@ -31,6 +31,10 @@ void AslDataReporter::error(const char* code, const Node& value, std::string mes
   diagnostics_.error(code, file_, value.pos, std::move(message), value.span);
 }
 
+void AslDataReporter::warning(const char* code, const Node& value, std::string message) {
+  diagnostics_.warning(code, file_, value.pos, std::move(message), value.span);
+}
+
 void AslDataReporter::error_at(const char* code, const Node& value, std::size_t offset,
                                std::string message) {
   diagnostics_.error(code, file_, position_in_scalar(source_, value.pos, value.text, offset),

@@ -17,6 +17,8 @@ class AslDataReporter {
 
   /// An error underlining the whole of `value`.
   void error(const char* code, const Node& value, std::string message);
+  /// A warning underlining the whole of `value`: valid ASL that flowrun cannot run.
+  void warning(const char* code, const Node& value, std::string message);
   /// An error at byte `offset` of the decoded text of the scalar `value`.
   void error_at(const char* code, const Node& value, std::size_t offset, std::string message);
   /// True when `value` holds a `${Name}` placeholder and must not be checked; a value that is

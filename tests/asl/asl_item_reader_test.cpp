@@ -5,6 +5,7 @@
 #include <string>
 
 #include "support/cli_runner.hpp"
+#include "support/gzip_writer.hpp"
 
 // A Map's ItemReader through the real binary: its Resource is bound like a Task's (exact or
 // `*` pattern), an unbound one stops the run before anything runs, and a ResultWriter is
@@ -112,6 +113,54 @@ TEST_CASE(
   fs::path request = fs::path(log).parent_path() / "Read.items-0.attempt-1.input.json";
   CHECK(json::parse(read_text(request)) ==
         json::parse(R"({"Bucket": "orders", "Key": "day.jsonl"})"));
+}
+
+TEST_CASE(
+    "an S3 inventory's gzip-compressed data files are decompressed and read in manifest order; "
+    "a corrupt one fails the Map with States.ItemReaderFailed") {
+  TempDir dir;
+  fs::path machine = dir.write("m.asl.json", R"({"StartAt": "Read", "States": {
+  "Read": {"Type": "Map", "End": true,
+    "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                   "ReaderConfig": {"InputType": "MANIFEST"},
+                   "Parameters": {"Bucket": "inventory", "Key": "manifest.json"}},
+    "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}}}})");
+  dir.write("manifest.json", R"({"destinationBucket": "arn:aws:s3:::inventory",
+    "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
+    "files": [{"key": "data/1.csv.gz"}, {"key": "data/2.csv.gz"}]})");
+  std::string rows;
+  for (int i = 0; i < 500; ++i) rows += "\"src\",\"in/" + std::to_string(i) + ".csv\",\"12\"\n";
+  dir.write("data/1.csv.gz", test::gzip_compress(rows));
+  dir.write("data/2.csv.gz", test::gzip_compress("\"src\",\"last.csv\",\"3\"\n"));
+  // The action prints the object the request names, from the folder beside the machine.
+  fs::path bindings = dir.write("b.yaml",
+                                "'arn:aws:states:::s3:getObject': >-\n"
+                                "  request=$(cat); key=${request#*\\\"Key\\\":\\\"};\n"
+                                "  cat \"" +
+                                    dir.path().string() + "/${key%%\\\"*}\"\n");
+  auto run = [&] {
+    return run_flowrun({"run", machine.string(), "--resources", bindings.string(), "--json",
+                        "--state-dir", (dir.path() / "state").string()});
+  };
+  ProcessResult result = run();
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  json output = json::parse(result.out)["output"];
+  REQUIRE(output.size() == 501);
+  CHECK(output[0] == json::parse(R"({"Bucket": "src", "Key": "in/0.csv", "Size": "12"})"));
+  CHECK(output[499]["Key"] == "in/499.csv");
+  CHECK(output[500] == json::parse(R"({"Bucket": "src", "Key": "last.csv", "Size": "3"})"));
+
+  std::string corrupt = test::gzip_compress(rows);
+  corrupt.resize(corrupt.size() / 2);
+  dir.write("data/2.csv.gz", corrupt);
+  ProcessResult failed = run();
+  CHECK(failed.exit_code == 1);
+  json summary = json::parse(failed.out);
+  CHECK(summary["error"] == "States.ItemReaderFailed");
+  CHECK(summary["cause"] ==
+        "an inventory data file cannot be decompressed: the gzip data is "
+        "truncated");
 }
 
 }  // namespace flowrun::test
