@@ -170,6 +170,13 @@ void check_reader_config(const json& reader, std::string_view state) {
                                          "does not read; use CSV, JSON, JSONL or MANIFEST",
                                          state));
   }
+  if (const json* manifest = find_field(reader_config(reader), "ManifestType");
+      manifest && *manifest == "ATHENA_DATA") {
+    throw AslError(kRuntime, fmt::format("Map state '{}' reads an Athena data manifest "
+                                         "(ManifestType ATHENA_DATA), which flowrun does not "
+                                         "read; only S3 inventory manifests are read",
+                                         state));
+  }
   if (!type.empty() && type != "JSON" && type != "JSONL" && type != "CSV" && type != "MANIFEST") {
     throw AslError(kRuntime, fmt::format("ReaderConfig InputType of Map state '{}' must be CSV, "
                                          "JSON, JSONL, MANIFEST or PARQUET, not {}",

@@ -28,8 +28,9 @@ nlohmann::json item_reader_request(const nlohmann::json& reader, const nlohmann:
 bool is_manifest_reader(const nlohmann::json& reader);
 
 /// Refuses, before the reader's action runs, a `ReaderConfig` that cannot be read: PARQUET
-/// (flowrun does not read it), an unknown InputType, an ItemsPointer that is not a JSON
-/// Pointer or not with InputType JSON. Throws AslError `States.Runtime` naming `state`.
+/// or an Athena data manifest (flowrun reads neither), an unknown InputType, an ItemsPointer that
+/// is not a JSON Pointer or not with InputType JSON. Throws AslError `States.Runtime` naming
+/// `state`.
 void check_reader_config(const nlohmann::json& reader, std::string_view state);
 
 /// True when `text` is a JSON Pointer (RFC 6901): empty, or `/` before each reference token.

@@ -39,6 +39,13 @@ void check_item_reader_config(const Node& state, const std::string& name,
                                "JSONL, MANIFEST or PARQUET",
                                name));
   }
+  if (const Node* manifest = literal_string(config->find("ManifestType"));
+      manifest && manifest->text == "ATHENA_DATA") {
+    reporter.warning("asl-item-reader", *manifest,
+                     fmt::format("Map state '{}' reads an Athena data manifest, which flowrun "
+                                 "does not read: the state fails with States.Runtime when it runs",
+                                 name));
+  }
   const Node::Entry* pointer = config->find_entry("ItemsPointer");
   if (!pointer) return;
   if (type && type->text != "JSON") {

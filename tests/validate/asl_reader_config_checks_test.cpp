@@ -55,6 +55,14 @@ TEST_CASE("PARQUET is a warning naming the state, not an error") {
             "does not read: the state fails with States.Runtime when it runs"});
 }
 
+TEST_CASE("an Athena data manifest is a warning naming the state, as flowrun does not read it") {
+  CHECK(diagnose("{InputType: MANIFEST, ManifestType: S3_INVENTORY}").empty());
+  CHECK(diagnose("{InputType: MANIFEST, ManifestType: ATHENA_DATA}") ==
+        std::vector<std::string>{
+            "7:57: warning [asl-item-reader] Map state 'M' reads an Athena data manifest, which "
+            "flowrun does not read: the state fails with States.Runtime when it runs"});
+}
+
 TEST_CASE("an unknown InputType and an ItemsPointer that cannot point into JSON are errors") {
   CHECK(diagnose("{InputType: XML}") ==
         std::vector<std::string>{"7:33: error [asl-item-reader] ReaderConfig InputType of Map "
