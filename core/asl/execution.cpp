@@ -100,6 +100,13 @@ std::string error_detail(const std::string& error, const std::string& cause) {
   return dump(json{{"error", error}, {"cause", cause}});
 }
 
+json error_output(const std::string& error, const std::string& cause) {
+  json output = json::object();
+  if (!error.empty()) output["Error"] = error;
+  if (!cause.empty()) output["Cause"] = cause;
+  return output;
+}
+
 Execution::Execution(const StateMachine& machine, RunState run, const ExecutionOptions& options,
                      const RunFolder& folder, ExecutionRecorder& recorder,
                      ExecutionObserver& observer)

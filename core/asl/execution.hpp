@@ -34,6 +34,10 @@ std::string dump(const nlohmann::json& value);
 std::string wrap_json(std::string_view head, std::string_view body);
 /// `{"error": ..., "cause": ...}` as JSON text, for history events.
 std::string error_detail(const std::string& error, const std::string& cause);
+/// The error output a Catcher (or a tolerated Map iteration) passes on: `{"Error", "Cause"}`,
+/// leaving out a field that is empty, as the developer guide's Catch example and Step
+/// Functions do for an error without a cause (the specification: "SHOULD contain" Cause).
+nlohmann::json error_output(const std::string& error, const std::string& cause);
 /// The argv of a `run` (the shell and its script) or `cmd` action.
 std::vector<std::string> action_argv(const TaskAction& action);
 /// Writes `text` to a new file at `path` (0600); false when that fails (errno says why).

@@ -121,13 +121,13 @@ bool Execution::try_catch(std::uint32_t id, const std::string& error, const std:
     try {
       prepare_context(frame);
       const json& catcher = frame.state->definition["Catch"][i];
-      json error_output{{"Error", error}, {"Cause", cause}};
+      json caught = error_output(error, cause);
       if (frame.state->jsonata) {
-        output = catch_jsonata(frame, i, error_output);
+        output = catch_jsonata(frame, i, caught);
       } else {
-        output = catcher_output(catcher, frame.input, error_output);
+        output = catcher_output(catcher, frame.input, caught);
         // The catcher's Assign replaces the state's (specification, "Error output").
-        assign(frame, catcher, error_output);
+        assign(frame, catcher, caught);
       }
     } catch (const AslError& failure) {
       // A catcher whose ResultPath cannot be applied fails the state with that error.

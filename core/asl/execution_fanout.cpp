@@ -224,7 +224,7 @@ void Execution::child_ended(std::uint32_t child_id) {
       if (frames_[id].status == FrameStatus::Ready) ready_.push_back(id);
       return;
     }
-    fanout.results[slot] = json{{"Error", child.error}, {"Cause", child.cause}};
+    fanout.results[slot] = error_output(child.error, child.cause);
   }
   child.output = nullptr;
   start_children(id);
