@@ -291,6 +291,11 @@ void Execution::run_pass(std::uint32_t id) {
   json computed;  // the effective input, when there is no Result
   const json& result =
       fields.result ? *fields.result : (computed = effective_input(fields, frame.input, context_));
+  // Without ResultPath and OutputPath the output is this input, and exit_state measures it.
+  if (fields.parameters && !fields.result && (fields.result_path || fields.output_path) &&
+      parameters_too_large(id, computed)) {
+    return;
+  }
   json output = state_output(fields, frame.input, result, context_);
   if (fields.assign) assign(frame, frame.state->definition, result);
   exit_state(id, std::move(output));
@@ -440,6 +445,16 @@ void Execution::wait_until(std::uint32_t id, json output, std::int64_t due_ms,
   ++frame.generation;
   std::int64_t delay_ns = std::clamp<std::int64_t>(due_ms - now_ms, 0, kMaxDelayMs) * 1000000;
   timers_.push({monotonic_ns() + delay_ns, id, frame.generation, TimerKind::Wait, 0});
+}
+
+bool Execution::parameters_too_large(std::uint32_t id, const json& input) {
+  std::size_t size = dump(input).size();
+  if (size <= options_.max_payload_bytes) return false;
+  evaluation_failed(id, "States.DataLimitExceeded",
+                    fmt::format("the input of state '{}' is {} bytes after Parameters, more than "
+                                "the {} bytes allowed",
+                                frames_[id].state->name, size, options_.max_payload_bytes));
+  return true;
 }
 
 // The state produced `output`: record it, then move to the next state or end the frame.

@@ -229,6 +229,9 @@ class Execution {
   // execution_errors.cpp: Retry and Catch
   void fail_state(std::uint32_t id, std::string error, std::string cause);
   void evaluation_failed(std::uint32_t id, std::string error, std::string cause);
+  /// Fails the state with States.DataLimitExceeded and returns true when `input`, the state's
+  /// input after Parameters, is over the payload quota (developer guide).
+  bool parameters_too_large(std::uint32_t id, const nlohmann::json& input);
   bool try_retry(std::uint32_t id, const std::string& error, bool branch_failed);
   bool try_catch(std::uint32_t id, const std::string& error, const std::string& cause,
                  bool branch_failed);

@@ -48,6 +48,7 @@ void Execution::run_parallel(std::uint32_t id) {
   json input = frame.state->jsonata
                    ? jsonata_arguments(frame)
                    : effective_input(frame.state->definition, frame.input, context_);
+  if (frame.state->facts.data.parameters && parameters_too_large(id, input)) return;
   auto fanout = std::make_unique<Fanout>();
   const std::size_t count = frame.state->branches.size();
   fanout->inputs.assign(count, input);

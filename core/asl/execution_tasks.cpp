@@ -344,9 +344,18 @@ void Execution::task_succeeded(std::uint32_t id, json result) {
   Frame& frame = frames_[id];
   release_token(frame);
   frame.waiting_token = false;
+  std::string text = dump(result);
+  // The developer guide: "the output of a connector is larger than payload size quota" is
+  // States.DataLimitExceeded, even when ResultSelector or ResultPath would drop most of it.
+  if (text.size() > options_.max_payload_bytes) {
+    return task_failed(id, "States.DataLimitExceeded",
+                       fmt::format("the result of Task '{}' is {} bytes, more than the {} bytes "
+                                   "a Task may return",
+                                   frame.state->name, text.size(), options_.max_payload_bytes));
+  }
   states_[frame.step].error.clear();
   states_[frame.step].cause.clear();
-  push_event("TaskSucceeded", &frame, "{\"output\":" + dump(result) + "}", frame.attempt);
+  push_event("TaskSucceeded", &frame, "{\"output\":" + text + "}", frame.attempt);
   complete_state(id, result);
 }
 
