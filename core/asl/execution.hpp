@@ -184,6 +184,9 @@ class Execution {
                   std::int64_t now_ms);
   void fail_frame_at_state(std::uint32_t id, std::string error, std::string cause);
   void complete_state(std::uint32_t id, const nlohmann::json& result);
+  /// Fails the state with States.DataLimitExceeded and returns true when `input`, the state's
+  /// input after Parameters, is over the payload quota (developer guide).
+  bool parameters_too_large(std::uint32_t id, const nlohmann::json& input);
   /// `text`: the output's JSON text when the caller knows it (a state that passes its input
   /// on unchanged), so that it is not written again.
   void exit_state(std::uint32_t id, nlohmann::json output, const State* next = nullptr,
@@ -229,9 +232,6 @@ class Execution {
   // execution_errors.cpp: Retry and Catch
   void fail_state(std::uint32_t id, std::string error, std::string cause);
   void evaluation_failed(std::uint32_t id, std::string error, std::string cause);
-  /// Fails the state with States.DataLimitExceeded and returns true when `input`, the state's
-  /// input after Parameters, is over the payload quota (developer guide).
-  bool parameters_too_large(std::uint32_t id, const nlohmann::json& input);
   bool try_retry(std::uint32_t id, const std::string& error, bool branch_failed);
   bool try_catch(std::uint32_t id, const std::string& error, const std::string& cause,
                  bool branch_failed);
