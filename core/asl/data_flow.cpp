@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/asl/compiled_data_flow.hpp"
 #include "core/asl/intrinsics.hpp"
 #include "core/asl/jsonpath.hpp"
 
@@ -11,31 +12,12 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kRuntime = "States.Runtime";
-constexpr const char* kParameterPathFailure = "States.ParameterPathFailure";
 constexpr const char* kResultPathMatchFailure = "States.ResultPathMatchFailure";
-
-std::shared_ptr<const JsonPath> compile_or_throw(std::string_view path,
-                                                 std::string_view error_name) {
-  try {
-    return compile_path(path);
-  } catch (const PathSyntaxError& error) {
-    throw AslError(std::string(error_name), fmt::format("invalid path '{}': {} (at offset {})",
-                                                        path, error.what(), error.offset()));
-  }
-}
 
 const json* find_field(const json& object, const char* key) {
   if (!object.is_object()) return nullptr;
   auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
-}
-
-// The string path of a path field, or throws States.Runtime when it is of another kind.
-std::string_view path_field(const json& value, const char* field) {
-  if (!value.is_string()) {
-    throw AslError(kRuntime, fmt::format("'{}' must be a string path or null", field));
-  }
-  return value.get_ref<const std::string&>();
 }
 
 // `document` with `value` placed at the Reference Path `path`, creating missing objects on the
@@ -77,92 +59,68 @@ json place_at(json document, const JsonPath& path, json value) {
 }
 
 // `Raw` is `const json&` (copied where needed) or `json` (moved), so callers that own the input
-// avoid a copy.
+// avoid a copy. `field` is the ResultPath as written, `compiled` its compiled form.
 template <typename Raw>
-json apply_result_path(const json* field, Raw&& raw_input, json result) {
+json apply_result_path(const json* field, const CompiledPath* compiled, Raw&& raw_input,
+                       json result) {
   if (!field) return result;  // default `$`: the result replaces the input
   if (field->is_null()) return json(std::forward<Raw>(raw_input));  // discard the result
-  auto path = compile_or_throw(path_field(*field, "ResultPath"), kResultPathMatchFailure);
-  return place_at(json(std::forward<Raw>(raw_input)), *path, std::move(result));
+  return place_at(json(std::forward<Raw>(raw_input)), compiled->path(), std::move(result));
 }
 
 template <typename Raw, typename Result>
 json output_of(const DataFields& fields, Raw&& raw_input, Result&& result,
                const ContextObject& context) {
+  const CompiledDataFlow& flow = *fields.compiled;
+  const CompiledPath* result_path = flow.result_path ? &*flow.result_path : nullptr;
   json combined;
-  if (const json* selector = fields.result_selector) {
-    combined = apply_result_path(fields.result_path, std::forward<Raw>(raw_input),
-                                 evaluate_payload_template(*selector, result, context));
+  if (flow.result_selector) {
+    combined = apply_result_path(fields.result_path, result_path, std::forward<Raw>(raw_input),
+                                 flow.result_selector->evaluate(result, context));
   } else {
-    combined = apply_result_path(fields.result_path, std::forward<Raw>(raw_input),
+    combined = apply_result_path(fields.result_path, result_path, std::forward<Raw>(raw_input),
                                  json(std::forward<Result>(result)));
   }
-  const json* output_path = fields.output_path;
-  if (!output_path) return combined;
-  if (output_path->is_null()) return json::object();
-  return select_path(combined, path_field(*output_path, "OutputPath"), context, kRuntime);
-}
-
-json evaluate_template_value(const json& value, const json& input, const ContextObject& context,
-                             int depth);
-
-json evaluate_template_object(const json& object, const json& input, const ContextObject& context,
-                              int depth) {
-  json out = json::object();
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    const std::string& key = it.key();
-    if (key.size() >= 2 && key.compare(key.size() - 2, 2, ".$") == 0) {
-      if (!it->is_string()) {
-        throw AslError(kParameterPathFailure,
-                       fmt::format("the value of '{}' must be a path or an intrinsic function "
-                                   "in a string",
-                                   key));
-      }
-      out[key.substr(0, key.size() - 2)] = evaluate_expression(
-          it->get_ref<const std::string&>(), input, context, kParameterPathFailure);
-    } else {
-      out[key] = evaluate_template_value(*it, input, context, depth + 1);
-    }
-  }
-  return out;
-}
-
-json evaluate_template_value(const json& value, const json& input, const ContextObject& context,
-                             int depth) {
-  if (depth > 512) throw AslError(kRuntime, "the payload template is nested too deeply");
-  if (value.is_object()) return evaluate_template_object(value, input, context, depth);
-  if (value.is_array()) {
-    json out = json::array();
-    for (const json& item : value) {
-      out.push_back(evaluate_template_value(item, input, context, depth + 1));
-    }
-    return out;
-  }
-  return value;
+  if (!fields.output_path) return combined;
+  if (fields.output_path->is_null()) return json::object();
+  return select_parsed_path(combined, flow.output_path->path(), context, kRuntime);
 }
 
 }  // namespace
 
+std::shared_ptr<const JsonPath> parse_path(std::string_view path, std::string_view error_name) {
+  try {
+    return compile_path(path);
+  } catch (const PathSyntaxError& error) {
+    throw AslError(std::string(error_name), fmt::format("invalid path '{}': {} (at offset {})",
+                                                        path, error.what(), error.offset()));
+  }
+}
+
 json select_path(const json& document, std::string_view path, const ContextObject& context,
                  std::string_view error_name) {
-  auto compiled = compile_or_throw(path, error_name);
-  const json* root = compiled->root(document, context);
-  if (compiled->is_definite()) {
-    const json* node = root ? compiled->find(*root) : nullptr;
+  return select_parsed_path(document, *parse_path(path, error_name), context, error_name);
+}
+
+json select_parsed_path(const json& document, const JsonPath& path, const ContextObject& context,
+                        std::string_view error_name) {
+  const json* root = path.root(document, context);
+  if (path.is_definite()) {
+    const json* node = root ? path.find(*root) : nullptr;
     if (!node) {
       throw AslError(std::string(error_name),
-                     fmt::format("the path '{}' does not match anything in the {}", path,
-                                 compiled->root_name()));
+                     fmt::format("the path '{}' does not match anything in the {}", path.text(),
+                                 path.root_name()));
     }
     return *node;
   }
   if (!root) {
-    throw AslError(
-        std::string(error_name),
-        fmt::format("the path '{}' reads the {}, which has no value", path, compiled->root_name()));
+    throw AslError(std::string(error_name), fmt::format("the path '{}' reads the {}, which has no "
+                                                        "value",
+                                                        path.text(), path.root_name()));
   }
   std::vector<const json*> nodes;
-  compiled->select(*root, nodes);
+  path.select(*root, nodes);
   json out = json::array();
   for (const json* node : nodes) out.push_back(*node);
   return out;
@@ -170,12 +128,17 @@ json select_path(const json& document, std::string_view path, const ContextObjec
 
 json select_reference(const json& document, std::string_view path, const ContextObject& context,
                       std::string_view error_name) {
-  auto compiled = compile_or_throw(path, error_name);
-  if (!compiled->is_reference()) {
-    throw AslError(std::string(error_name),
-                   fmt::format("'{}' is not a Reference Path: it must select a single node", path));
+  return select_parsed_reference(document, *parse_path(path, error_name), context, error_name);
+}
+
+json select_parsed_reference(const json& document, const JsonPath& path,
+                             const ContextObject& context, std::string_view error_name) {
+  if (!path.is_reference()) {
+    throw AslError(
+        std::string(error_name),
+        fmt::format("'{}' is not a Reference Path: it must select a single node", path.text()));
   }
-  return select_path(document, path, context, error_name);
+  return select_parsed_path(document, path, context, error_name);
 }
 
 json evaluate_expression(std::string_view text, const json& input, const ContextObject& context,
@@ -188,7 +151,7 @@ json evaluate_expression(std::string_view text, const json& input, const Context
 
 json evaluate_payload_template(const json& payload_template, const json& input,
                                const ContextObject& context) {
-  return evaluate_template_value(payload_template, input, context, 0);
+  return CompiledTemplate(payload_template).evaluate(input, context);
 }
 
 json effective_input(const json& state, const json& raw_input, const ContextObject& context) {
@@ -197,20 +160,18 @@ json effective_input(const json& state, const json& raw_input, const ContextObje
 
 json effective_input(const DataFields& fields, const json& raw_input,
                      const ContextObject& context) {
-  const json* input_path = fields.input_path;
+  const CompiledDataFlow& flow = *fields.compiled;
   json selected;
   const json* input = &raw_input;
-  if (input_path) {
-    selected = input_path->is_null() ? json::object()
-                                     : select_path(raw_input, path_field(*input_path, "InputPath"),
-                                                   context, kRuntime);
+  if (const json* input_path = fields.input_path) {
+    selected = input_path->is_null()
+                   ? json::object()
+                   : select_parsed_path(raw_input, flow.input_path->path(), context, kRuntime);
     input = &selected;
   }
   // A Map's Parameters is the legacy name of ItemSelector: DataFields leaves it out.
-  if (const json* parameters = fields.parameters) {
-    return evaluate_payload_template(*parameters, *input, context);
-  }
-  return input_path ? std::move(selected) : raw_input;
+  if (flow.parameters) return flow.parameters->evaluate(*input, context);
+  return fields.input_path ? std::move(selected) : raw_input;
 }
 
 json state_output(const json& state, const json& raw_input, const json& result,
@@ -233,8 +194,15 @@ json state_output(const DataFields& fields, json&& raw_input, json&& result,
   return output_of(fields, std::move(raw_input), std::move(result), context);
 }
 
+json state_output(const DataFields& fields, const json& raw_input, json&& result,
+                  const ContextObject& context) {
+  return output_of(fields, raw_input, std::move(result), context);
+}
+
 json catcher_output(const json& catcher, const json& raw_input, const json& error_output) {
-  return apply_result_path(find_field(catcher, "ResultPath"), raw_input, error_output);
+  const json* field = find_field(catcher, "ResultPath");
+  auto path = compile_path_field(field, "ResultPath", kResultPathMatchFailure);
+  return apply_result_path(field, path ? &*path : nullptr, raw_input, error_output);
 }
 
 }  // namespace flowrun::asl

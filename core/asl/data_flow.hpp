@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,9 @@
 // the fields it needs itself, so the interpreter never duplicates the spec's defaults.
 
 namespace flowrun::asl {
+
+class JsonPath;
+struct CompiledDataFlow;
 
 /// A runtime error of the specification: `error` is its name (`States.ParameterPathFailure`,
 /// `States.IntrinsicFailure`, `States.NoChoiceMatched` ...), `cause` the human text.
@@ -48,6 +52,15 @@ nlohmann::json select_path(const nlohmann::json& document, std::string_view path
 /// Applies a Reference Path, which must select exactly one node (no `..`, filters, slices).
 nlohmann::json select_reference(const nlohmann::json& document, std::string_view path,
                                 const ContextObject& context, std::string_view error_name);
+
+/// The parsed form of `path` (cached); throws AslError `error_name` naming the syntax problem.
+std::shared_ptr<const JsonPath> parse_path(std::string_view path, std::string_view error_name);
+
+/// select_path and select_reference for a path parsed already (parse_path).
+nlohmann::json select_parsed_path(const nlohmann::json& document, const JsonPath& path,
+                                  const ContextObject& context, std::string_view error_name);
+nlohmann::json select_parsed_reference(const nlohmann::json& document, const JsonPath& path,
+                                       const ContextObject& context, std::string_view error_name);
 
 /// Evaluates one `.$` value (also Fail's ErrorPath/CausePath): a Path on `input`, a `$$`
 /// path on `context`, or an intrinsic function call. A path that matches nothing throws
@@ -82,6 +95,9 @@ nlohmann::json state_output(const DataFields& fields, const nlohmann::json& raw_
                             const nlohmann::json& result, const ContextObject& context);
 nlohmann::json state_output(const DataFields& fields, nlohmann::json&& raw_input,
                             nlohmann::json&& result, const ContextObject& context);
+/// Consuming the result alone: the raw input stays the caller's (a Catcher may still need it).
+nlohmann::json state_output(const DataFields& fields, const nlohmann::json& raw_input,
+                            nlohmann::json&& result, const ContextObject& context);
 
 /// A Catcher's ResultPath applied to the error output `{"Error": ..., "Cause": ...}`.
 nlohmann::json catcher_output(const nlohmann::json& catcher, const nlohmann::json& raw_input,
@@ -111,5 +127,14 @@ nlohmann::json batch_map_items(const nlohmann::json& state, nlohmann::json items
 /// `context` must already hold `Map.Item.Index` and `Map.Item.Value`.
 nlohmann::json map_item_input(const nlohmann::json& state, const nlohmann::json& input,
                               const ContextObject& context);
+
+/// The three Map functions with the state's fields compiled already (StateFacts::data).
+nlohmann::json map_items(const nlohmann::json& state, const CompiledDataFlow& compiled,
+                         const nlohmann::json& input, const ContextObject& context);
+nlohmann::json batch_map_items(const nlohmann::json& state, const CompiledDataFlow& compiled,
+                               nlohmann::json items, const nlohmann::json& input,
+                               const ContextObject& context);
+nlohmann::json map_item_input(const nlohmann::json& state, const CompiledDataFlow& compiled,
+                              const nlohmann::json& input, const ContextObject& context);
 
 }  // namespace flowrun::asl

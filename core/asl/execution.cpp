@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/asl/compiled_data_flow.hpp"
 #include "core/asl/data_flow.hpp"
 #include "core/asl/item_reader.hpp"
 #include "core/asl/timestamp.hpp"
@@ -273,6 +274,8 @@ void Execution::run_state(std::uint32_t id) {
 
 void Execution::prepare_context(const Frame& frame) {
   set_current_variables(&frame.variables);
+  // The State fields are written only for a state that can read them (link_states).
+  if (!frame.state->facts.reads_context) return;
   *context_state_name_ = frame.state->name;
   if (frame.entered_ms != entered_time_ms_) {
     entered_time_ms_ = frame.entered_ms;
@@ -296,7 +299,10 @@ void Execution::run_pass(std::uint32_t id) {
       parameters_too_large(id, computed)) {
     return;
   }
-  json output = state_output(fields, frame.input, result, context_);
+  // When nothing reads the effective input afterwards, it is moved on rather than copied.
+  json output = fields.result || fields.assign
+                    ? state_output(fields, frame.input, result, context_)
+                    : state_output(fields, frame.input, std::move(computed), context_);
   if (fields.assign) assign(frame, frame.state->definition, result);
   exit_state(id, std::move(output));
 }
@@ -356,7 +362,9 @@ void Execution::run_fail(std::uint32_t id) {
   Frame& frame = frames_[id];
   prepare_context(frame);
   const json& definition = frame.state->definition;
-  auto read = [&](const char* field, const char* path_field) -> std::string {
+  const CompiledDataFlow& flow = *frame.state->facts.data.compiled;
+  auto read = [&](const char* field, const char* path_field,
+                  const std::optional<CompiledExpression>& compiled) -> std::string {
     if (auto literal = definition.find(field); literal != definition.end()) {
       return literal->is_string() ? literal->get<std::string>() : dump(*literal);
     }
@@ -366,15 +374,15 @@ void Execution::run_fail(std::uint32_t id) {
       throw AslError("States.Runtime", fmt::format("{} of Fail state '{}' must be a path",
                                                    path_field, frame.state->name));
     }
-    json value =
-        evaluate_expression(path->get<std::string>(), frame.input, context_, "States.Runtime");
+    json value = compiled->evaluate(frame.input, context_, "States.Runtime");
     if (!value.is_string()) {
       throw AslError("States.Runtime", fmt::format("{} of Fail state '{}' must select a string",
                                                    path_field, frame.state->name));
     }
     return value.get<std::string>();
   };
-  fail_frame_at_state(id, read("Error", "ErrorPath"), read("Cause", "CausePath"));
+  fail_frame_at_state(id, read("Error", "ErrorPath", flow.error_path),
+                      read("Cause", "CausePath", flow.cause_path));
 }
 
 // A Fail state ends its frame with `error` and `cause`.
@@ -394,7 +402,8 @@ void Execution::run_wait(std::uint32_t id) {
   Frame& frame = frames_[id];
   prepare_context(frame);
   const json& definition = frame.state->definition;
-  json input = effective_input(definition, frame.input, context_);
+  const DataFields& fields = frame.state->facts.data;
+  json input = effective_input(fields, frame.input, context_);
   const std::int64_t now_ms = now_epoch_ms();
   // A Wait continued by a redrive counts from when it was first entered.
   const std::int64_t from_ms = frame.wait_from_ms ? std::exchange(frame.wait_from_ms, 0) : now_ms;
@@ -431,7 +440,7 @@ void Execution::run_wait(std::uint32_t id) {
         time_of(select_reference(input, stamp_path->get<std::string>(), context_, "States.Runtime"),
                 "TimestampPath");
   }
-  json output = state_output(definition, frame.input, input, context_);
+  json output = state_output(fields, frame.input, input, context_);
   assign(frame, definition, input);
   wait_until(id, std::move(output), due_ms, now_ms);
 }
@@ -526,7 +535,11 @@ void Execution::complete_state(std::uint32_t id, const json& result) {
 void Execution::assign(Frame& frame, const json& owner, const json& value) {
   auto found = owner.find("Assign");
   if (found == owner.end()) return;
-  json values = evaluate_assignment(*found, value, context_);
+  // The state's own Assign is compiled (a rule's or a Catcher's is not).
+  const DataFields& fields = frame.state->facts.data;
+  json values = &*found == fields.assign && fields.compiled->assign
+                    ? fields.compiled->assign->evaluate(value, context_)
+                    : evaluate_assignment(*found, value, context_);
   store_variables(values, frame.variables);
   store_variables(values, frame.assigned);
 }

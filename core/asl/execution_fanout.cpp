@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/asl/compiled_data_flow.hpp"
 #include "core/asl/data_flow.hpp"
 #include "core/asl/execution.hpp"
 
@@ -47,7 +48,7 @@ void Execution::run_parallel(std::uint32_t id) {
   prepare_context(frame);
   json input = frame.state->jsonata
                    ? jsonata_arguments(frame)
-                   : effective_input(frame.state->definition, frame.input, context_);
+                   : effective_input(frame.state->facts.data, frame.input, context_);
   if (frame.state->facts.data.parameters && parameters_too_large(id, input)) return;
   auto fanout = std::make_unique<Fanout>();
   const std::size_t count = frame.state->branches.size();
@@ -67,14 +68,13 @@ void Execution::run_map(std::uint32_t id) {
   Frame& frame = frames_[id];
   prepare_context(frame);
   const json& definition = frame.state->definition;
-  // Parameters of a Map is the legacy ItemSelector: the state's input is InputPath alone.
-  json input =
-      definition.contains("InputPath")
-          ? effective_input(json{{"InputPath", definition["InputPath"]}}, frame.input, context_)
-          : frame.input;
+  const DataFields& fields = frame.state->facts.data;
+  // Parameters of a Map is the legacy ItemSelector (DataFields leaves it out): the state's
+  // input is InputPath alone.
+  json input = effective_input(fields, frame.input, context_);
   // The items come from the ItemReader's action (execution_item_reader.cpp), or the input.
   if (definition.contains("ItemReader")) return start_item_reader(id, std::move(input));
-  start_map_items(id, input, map_items(definition, input, context_));
+  start_map_items(id, input, map_items(definition, *fields.compiled, input, context_));
 }
 
 // The Map's items (already batched by ItemBatcher) make its iterations.
@@ -87,7 +87,8 @@ void Execution::start_map_items(std::uint32_t id, const json& input, json items)
   fanout->inputs.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     context_["Map"] = {{"Item", {{"Index", i}, {"Value", items[i]}}}};
-    fanout->inputs.push_back(map_item_input(definition, input, context_));
+    fanout->inputs.push_back(
+        map_item_input(definition, *frame.state->facts.data.compiled, input, context_));
   }
   context_.erase("Map");
   std::optional<double> limit =

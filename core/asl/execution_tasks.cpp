@@ -100,7 +100,7 @@ void Execution::run_task(std::uint32_t id) {
   }
   json input = frame.state->jsonata
                    ? jsonata_arguments(frame)
-                   : effective_input(frame.state->definition, frame.input, context_);
+                   : effective_input(frame.state->facts.data, frame.input, context_);
   context_.erase("Task");
   ++frame.attempt;
   StateRun& step = states_[frame.step];

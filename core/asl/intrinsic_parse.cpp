@@ -191,8 +191,6 @@ class IntrinsicParser {
   std::size_t pos_ = 0;
 };
 
-json evaluate_call(const IntrinsicCall& call, const json& input, const ContextObject& context);
-
 json evaluate_arg(const IntrinsicArg& arg, const json& input, const ContextObject& context) {
   switch (arg.kind) {
     case IntrinsicArg::Kind::Literal:
@@ -204,7 +202,7 @@ json evaluate_arg(const IntrinsicArg& arg, const json& input, const ContextObjec
       }
       return arg.literal;
     case IntrinsicArg::Kind::Call:
-      return evaluate_call(*arg.call, input, context);
+      return evaluate_intrinsic(*arg.call, input, context);
     case IntrinsicArg::Kind::Path:
       break;
   }
@@ -226,14 +224,23 @@ json evaluate_arg(const IntrinsicArg& arg, const json& input, const ContextObjec
   return out;
 }
 
-json evaluate_call(const IntrinsicCall& call, const json& input, const ContextObject& context) {
+}  // namespace
+
+json evaluate_intrinsic(const IntrinsicCall& call, const json& input,
+                        const ContextObject& context) {
   std::vector<json> args;
   args.reserve(call.args.size());
   for (const IntrinsicArg& arg : call.args) args.push_back(evaluate_arg(arg, input, context));
   return call_intrinsic(call, args);
 }
 
-}  // namespace
+bool reads_context(const IntrinsicCall& call) {
+  for (const IntrinsicArg& arg : call.args) {
+    if (arg.kind == IntrinsicArg::Kind::Path && arg.path->is_context()) return true;
+    if (arg.kind == IntrinsicArg::Kind::Call && reads_context(*arg.call)) return true;
+  }
+  return false;
+}
 
 bool is_intrinsic_call(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
@@ -269,7 +276,7 @@ json evaluate_intrinsic(std::string_view text, const json& input, const ContextO
                    fmt::format("invalid intrinsic function '{}': {} (at offset {})", text,
                                error.what(), error.offset()));
   }
-  return evaluate_call(*call, input, context);
+  return evaluate_intrinsic(*call, input, context);
 }
 
 std::optional<std::string> check_intrinsic_syntax(std::string_view text, std::size_t& offset) {

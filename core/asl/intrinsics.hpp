@@ -63,6 +63,13 @@ std::shared_ptr<const IntrinsicCall> compile_intrinsic(std::string_view text);
 nlohmann::json evaluate_intrinsic(std::string_view text, const nlohmann::json& input,
                                   const ContextObject& context);
 
+/// Evaluates a call parsed by compile_intrinsic; throws AslError States.IntrinsicFailure.
+nlohmann::json evaluate_intrinsic(const IntrinsicCall& call, const nlohmann::json& input,
+                                  const ContextObject& context);
+
+/// True when `call` or a call nested in its arguments has a `$$` path argument.
+bool reads_context(const IntrinsicCall& call);
+
 /// Evaluates a parsed call whose arguments were already evaluated into `args`.
 nlohmann::json call_intrinsic(const IntrinsicCall& call, std::vector<nlohmann::json>& args);
 

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "core/asl/compiled_data_flow.hpp"
 #include "core/asl/data_flow.hpp"
 #include "core/asl/jsonpath.hpp"
 
@@ -44,15 +45,17 @@ json item_context(const ContextObject& context, std::size_t index, const json& i
   return out;
 }
 
-const json* item_selector(const json& state) {
-  if (const json* selector = find_field(state, "ItemSelector")) return selector;
-  return find_field(state, "Parameters");  // the legacy name of ItemSelector
+// The Map fields of a state given as JSON, compiled for one call.
+CompiledDataFlow map_fields(const json& state) {
+  CompiledDataFlow flow;
+  compile_map_fields(state, flow);
+  return flow;
 }
 
 // Groups the (selected) items into `{"Items": [...], "BatchInput": ...}` objects that respect
 // MaxItemsPerBatch and MaxInputBytesPerBatch.
-json make_batches(const json& state, const json& batcher, const json& items, const json& input,
-                  const ContextObject& context) {
+json make_batches(const CompiledDataFlow& flow, const json& batcher, const json& items,
+                  const json& input, const ContextObject& context) {
   std::int64_t max_items = batch_limit(batcher, "MaxItemsPerBatch", input, context);
   std::int64_t max_bytes = batch_limit(batcher, "MaxInputBytesPerBatch", input, context);
   if (max_bytes > kMaxBatchBytes) {
@@ -70,14 +73,16 @@ json make_batches(const json& state, const json& batcher, const json& items, con
     if (has_batch_input) batch["BatchInput"] = batch_input;
     return batch;
   };
-  const json* selector = item_selector(state);
+  const std::optional<CompiledTemplate>& selector = flow.item_selector;
+  // The context with the item is copied for each item only when the selector reads it.
+  const bool item_in_context = selector && selector->reads_context();
   json batches = json::array();
   json batch = empty_batch();
   std::size_t batch_bytes = batch.dump().size();
   for (std::size_t i = 0; i < items.size(); ++i) {
-    json item =
-        selector ? evaluate_payload_template(*selector, input, item_context(context, i, items[i]))
-                 : items[i];
+    json item = !selector         ? items[i]
+                : item_in_context ? selector->evaluate(input, item_context(context, i, items[i]))
+                                  : selector->evaluate(input, context);
     std::size_t item_bytes = item.dump().size() + 1;
     bool full = (max_items > 0 && static_cast<std::int64_t>(batch["Items"].size()) >= max_items) ||
                 (max_bytes > 0 && !batch["Items"].empty() &&
@@ -101,30 +106,44 @@ json make_batches(const json& state, const json& batcher, const json& items, con
 }  // namespace
 
 json map_items(const json& state, const json& input, const ContextObject& context) {
-  json items;
-  const json* items_path = find_field(state, "ItemsPath");
-  if (items_path && !items_path->is_null()) {
-    if (!items_path->is_string()) throw AslError(kRuntime, "ItemsPath must be a path");
-    items = select_reference(input, items_path->get_ref<const std::string&>(), context, kRuntime);
-  } else {
-    items = input;
-  }
+  return map_items(state, map_fields(state), input, context);
+}
+
+json map_items(const json& state, const CompiledDataFlow& flow, const json& input,
+               const ContextObject& context) {
+  json items = flow.items_path
+                   ? select_parsed_reference(input, flow.items_path->path(), context, kRuntime)
+                   : input;
   if (!items.is_array()) {
     throw AslError(kRuntime, fmt::format("the Map items must be an array, not {}",
                                          items.is_null() ? "null" : items.type_name()));
   }
-  return batch_map_items(state, std::move(items), input, context);
+  return batch_map_items(state, flow, std::move(items), input, context);
 }
 
 json batch_map_items(const json& state, json items, const json& input,
                      const ContextObject& context) {
+  return batch_map_items(state, map_fields(state), std::move(items), input, context);
+}
+
+json batch_map_items(const json& state, const CompiledDataFlow& flow, json items, const json& input,
+                     const ContextObject& context) {
   if (const json* batcher = find_field(state, "ItemBatcher")) {
-    return make_batches(state, *batcher, items, input, context);
+    return make_batches(flow, *batcher, items, input, context);
   }
   return items;
 }
 
 json map_item_input(const json& state, const json& input, const ContextObject& context) {
+  return map_item_input(state, map_fields(state), input, context);
+}
+
+json map_item_input(const json& state, const CompiledDataFlow& flow, const json& input,
+                    const ContextObject& context) {
+  // With ItemBatcher the selector already ran per item in map_items; the batch is the input.
+  if (flow.item_selector && !find_field(state, "ItemBatcher")) {
+    return flow.item_selector->evaluate(input, context);
+  }
   const json* value = nullptr;
   if (context.is_object()) {
     auto map = context.find("Map");
@@ -135,11 +154,6 @@ json map_item_input(const json& state, const json& input, const ContextObject& c
         if (found != item->end()) value = &*found;
       }
     }
-  }
-  // With ItemBatcher the selector already ran per item in map_items; the batch is the input.
-  const json* selector = item_selector(state);
-  if (selector && !find_field(state, "ItemBatcher")) {
-    return evaluate_payload_template(*selector, input, context);
   }
   if (!value) throw AslError(kRuntime, "the context object has no Map.Item.Value");
   return *value;

@@ -4,6 +4,8 @@
 #include <array>
 #include <initializer_list>
 
+#include "core/asl/compiled_data_flow.hpp"
+
 namespace flowrun::asl {
 namespace {
 
@@ -66,7 +68,10 @@ bool is_plain_name(std::string_view name) {
 
 DataFields DataFields::of(const nlohmann::json& definition) {
   DataFields fields;
-  if (!definition.is_object()) return fields;
+  if (!definition.is_object()) {
+    fields.compiled = compile_data_flow(definition, fields);
+    return fields;
+  }
   auto field = [&](const char* key) -> const nlohmann::json* {
     auto found = definition.find(key);
     return found == definition.end() ? nullptr : &*found;
@@ -79,6 +84,7 @@ DataFields DataFields::of(const nlohmann::json& definition) {
   fields.result_path = field("ResultPath");
   fields.output_path = field("OutputPath");
   fields.assign = field("Assign");
+  fields.compiled = compile_data_flow(definition, fields);
   return fields;
 }
 
@@ -89,6 +95,7 @@ void link_states(StateMachine& machine) {
     if (state.next.is_set()) facts.next = machine.find(state.next.name);
     facts.plain_name = is_plain_name(state.name);
     facts.data = DataFields::of(state.definition);
+    facts.reads_context = state.jsonata || mentions_context(state.definition);
     for (const ChoiceRule& rule : state.choices) {
       facts.choice_next.push_back(rule.next.is_set() ? machine.find(rule.next.name) : nullptr);
     }

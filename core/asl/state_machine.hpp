@@ -69,6 +69,7 @@ struct Retrier {
 
 struct StateMachine;
 struct State;
+struct CompiledDataFlow;
 
 /// The JSONPath data-flow fields of a state, pointers into its `definition` (which never
 /// changes after loading); null when a field is absent, a null JSON value when it is null.
@@ -80,8 +81,11 @@ struct DataFields {
   const nlohmann::json* result_path = nullptr;
   const nlohmann::json* output_path = nullptr;
   const nlohmann::json* assign = nullptr;
+  /// The fields above (and a Map's ItemsPath and ItemSelector, a Fail's ErrorPath and
+  /// CausePath) compiled; never null in fields made by `of`.
+  std::shared_ptr<const CompiledDataFlow> compiled;
 
-  /// The fields of `definition` (an object, or nothing).
+  /// The fields of `definition` (an object, or nothing), compiled.
   static DataFields of(const nlohmann::json& definition);
   bool is_empty() const {
     return !input_path && !parameters && !result && !result_selector && !result_path &&
@@ -103,6 +107,8 @@ struct StateFacts {
   std::vector<const State*> choice_next;
   const State* choice_default = nullptr;
   DataFields data;  ///< the JSONPath data fields of `definition`
+  /// Evaluating the state may read the context object (`$$`), so it must be up to date.
+  bool reads_context = true;
 };
 struct JsonataState;
 
