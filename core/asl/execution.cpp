@@ -176,9 +176,16 @@ ExecutionResult Execution::run(const json& input) {
     ready_.push_back(0);
   }
   while (!finished_) {
+    slice_transitions_ = 0;
+    slice_started_ns_ = monotonic_ns();
     for (std::size_t head = 0; head < ready_.size() && !finished_; ++head) advance(ready_[head]);
     ready_.clear();
     if (finished_) break;
+    if (!yielded_.empty()) {
+      ready_.swap(yielded_);
+      wait_for_events(true);
+      continue;
+    }
     if (options_.no_wait && !tokens_.empty() && should_pause()) {
       pause();
       break;
@@ -223,7 +230,14 @@ void Execution::pause() {
 }
 
 void Execution::advance(std::uint32_t id) {
+  // The clock is read every kSliceCheck transitions, and the slice ends after kSliceNs.
+  constexpr std::uint32_t kSliceCheck = 64;
+  constexpr std::int64_t kSliceNs = 10 * 1000000;
   while (!finished_ && frames_[id].status == FrameStatus::Ready) {
+    if (++slice_transitions_ % kSliceCheck == 0 && monotonic_ns() - slice_started_ns_ > kSliceNs) {
+      yielded_.push_back(id);
+      return;
+    }
     Frame& frame = frames_[id];
     if (!frame.entered) enter_state(frame);
     run_state(id);
@@ -610,15 +624,15 @@ void Execution::push_wrapped_event(std::string_view type, const Frame& frame, st
   recorder_.wrapped_event(event, head, body);
 }
 
-void Execution::wait_for_events() {
+void Execution::wait_for_events(bool poll_only) {
   if (recheck_tokens_ && !finished_) {
     recheck_tokens_ = false;
     read_token_answers();
-    if (!ready_.empty() || finished_) return;
+    if ((!ready_.empty() && !poll_only) || finished_) return;
   }
-  observer_.before_wait();
-  std::int64_t timeout_ns = -1;
-  if (!timers_.empty())
+  if (!poll_only) observer_.before_wait();
+  std::int64_t timeout_ns = poll_only ? 0 : -1;
+  if (!timers_.empty() && !poll_only)
     timeout_ns = std::max<std::int64_t>(0, timers_.top().due_ns - monotonic_ns());
   std::int64_t flush_ms = recorder_.flush();
   if (flush_ms >= 0 && (timeout_ns < 0 || flush_ms * 1000000 < timeout_ns)) {

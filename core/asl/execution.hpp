@@ -195,7 +195,9 @@ class Execution {
   void end_frame(std::uint32_t id, FrameStatus status);
   void prepare_context(const Frame& frame);
   void assign(Frame& frame, const nlohmann::json& owner, const nlohmann::json& value);
-  void wait_for_events();
+  /// Waits for what the loop watches (processes, timers, signals, task tokens); with
+  /// `poll_only`, only takes what has already happened.
+  void wait_for_events(bool poll_only = false);
   void fire_timers();
   void stop_execution(RunStatus status, std::string error, std::string cause);
   void finish_run();
@@ -304,6 +306,12 @@ class Execution {
   std::vector<StateRun> states_;
   std::deque<Frame> frames_;
   std::vector<std::uint32_t> ready_;
+  // Pure states (Pass, Choice ...) run back to back without the loop; after a slice of them
+  // the frame yields, so TimeoutSeconds, SIGINT/SIGTERM and the history's periodic commit
+  // still happen in a state machine that loops forever.
+  std::vector<std::uint32_t> yielded_;
+  std::uint32_t slice_transitions_ = 0;
+  std::int64_t slice_started_ns_ = 0;
   std::vector<TaskProcess> processes_;
   std::unique_ptr<BuiltinRunner> builtins_;  // made by the first built-in plugin call
   std::vector<BuiltinCall> builtin_calls_;

@@ -10,6 +10,7 @@ namespace {
 // of evaluate() calls and the stack they use (sanitizer builds have much larger frames).
 constexpr int kMaxDepth = 2000;
 constexpr std::ptrdiff_t kMaxStackBytes = 3 * 1024 * 1024;
+constexpr std::uint32_t kGuardsPerClockRead = 4096;
 
 }  // namespace
 
@@ -22,10 +23,17 @@ DepthGuard::DepthGuard(Evaluator& evaluator, std::size_t position) : evaluator_(
     --evaluator.depth_;
     throw_error("U1001", position);
   }
+  // Tail calls do not nest, so a tail-recursive loop is stopped by time (jsonata-js's own
+  // test harness does the same, with the same code and message).
+  if (++evaluator.guards_ % kGuardsPerClockRead == 0 &&
+      std::chrono::steady_clock::now() > evaluator.deadline_) {
+    --evaluator.depth_;
+    throw Error("U1001", position, "Expression evaluation timeout: Check for infinite loop");
+  }
 }
 
-Evaluator::Evaluator(const Environment& environment)
-    : environment_(environment), now_(std::chrono::system_clock::now()) {}
+Evaluator::Evaluator(const Environment& environment, std::chrono::steady_clock::time_point deadline)
+    : environment_(environment), now_(std::chrono::system_clock::now()), deadline_(deadline) {}
 
 Evaluator::~Evaluator() {
   // No function outlives the evaluation (results are plain JSON), so the cycles through

@@ -18,7 +18,8 @@ namespace flowrun::jsonata {
 
 class Evaluator {
  public:
-  explicit Evaluator(const Environment& environment);
+  /// Evaluation past `deadline` fails with U1001.
+  Evaluator(const Environment& environment, std::chrono::steady_clock::time_point deadline);
   ~Evaluator();
   Evaluator(const Evaluator&) = delete;
   Evaluator& operator=(const Evaluator&) = delete;
@@ -88,6 +89,8 @@ class Evaluator {
   std::optional<std::mt19937_64> random_;
   int depth_ = 0;
   const char* stack_base_ = nullptr;
+  std::chrono::steady_clock::time_point deadline_;
+  std::uint32_t guards_ = 0;  // DepthGuards made: the clock is read every so many
 };
 
 /// Counts nesting of evaluate() and function calls; past the limit it throws U1001 rather

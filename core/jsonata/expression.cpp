@@ -12,8 +12,9 @@ Expression Expression::compile(std::string_view text) {
 }
 
 std::optional<nlohmann::json> Expression::evaluate(const nlohmann::json& input,
-                                                   const Environment& environment) const {
-  Evaluator evaluator(environment);
+                                                   const Environment& environment,
+                                                   std::chrono::milliseconds time_limit) const {
+  Evaluator evaluator(environment, std::chrono::steady_clock::now() + time_limit);
   auto frame = std::make_shared<Frame>(nullptr);
   Value root = Value::borrow(input);
   frame->bind("$", root);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -47,10 +48,16 @@ class Expression {
   /// Parses `text`; throws Error (code S0xxx) pointing at the fault.
   static Expression compile(std::string_view text);
 
+  /// How long one evaluation may take: a loop that never ends (a tail-recursive function
+  /// whose condition never holds) fails with U1001 instead of hanging its state machine.
+  static constexpr std::chrono::milliseconds kTimeLimit{30000};
+
   /// Evaluates against `input` (the context `$` and of a leading path). std::nullopt is
-  /// JSONata's `undefined` (e.g. a path that matches nothing). Throws Error.
+  /// JSONata's `undefined` (e.g. a path that matches nothing). Throws Error, U1001 past
+  /// `time_limit`.
   std::optional<nlohmann::json> evaluate(const nlohmann::json& input,
-                                         const Environment& environment) const;
+                                         const Environment& environment,
+                                         std::chrono::milliseconds time_limit = kTimeLimit) const;
 
   /// The expression's source text, for messages.
   const std::string& text() const { return text_; }

@@ -85,3 +85,22 @@ TEST_CASE("jsonata errors report the code, the position and jsonata's message") 
   CHECK(custom.code() == "D3137");
   CHECK(std::string(custom.what()) == "stop here");
 }
+
+TEST_CASE("a jsonata loop that never ends fails with U1001 at the evaluation's time limit") {
+  // Tail calls do not nest, so no depth limit stops this one; the clock does.
+  jsonata::Expression endless =
+      jsonata::Expression::compile("($f := function($n){ n = 0 ? $n : $f($n + 1) }; $f(0))");
+  JsonEnvironment environment;
+  try {
+    endless.evaluate(nlohmann::json::object(), environment, std::chrono::milliseconds(200));
+    FAIL("the evaluation ended");
+  } catch (const jsonata::Error& error) {
+    CHECK(error.code() == "U1001");
+    CHECK(std::string(error.what()).find("timeout") != std::string::npos);
+  }
+  // A long but finite evaluation under the same limit still completes.
+  jsonata::Expression finite = jsonata::Expression::compile(
+      "($f := function($n, $acc){ $n = 0 ? $acc : $f($n - 1, $acc + 1) }; $f(1000, 0))");
+  CHECK(finite.evaluate(nlohmann::json::object(), environment, std::chrono::seconds(30)) ==
+        nlohmann::json(1000));
+}
