@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "core/asl/choice_rules.hpp"
 #include "core/asl/data_flow.hpp"
@@ -31,6 +33,25 @@ int compare_numbers(const json& a, const json& b) {
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
+// -1, 0, 1 in the order of Java's String.compareTo, which the developer guide names for
+// string comparisons: by UTF-16 code units. That is the UTF-8 byte order except where a
+// character above U+FFFF (a surrogate pair, 0xD800-0xDBFF first) meets one of U+E000-U+FFFF:
+// in UTF-16 the former sorts first, in UTF-8 (lead byte 0xF0-0xF4 against 0xEE-0xEF) last.
+int compare_strings(std::string_view a, std::string_view b) {
+  auto [in_a, in_b] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
+  if (in_a == a.end() || in_b == b.end()) {
+    return in_a != a.end() ? 1 : (in_b != b.end() ? -1 : 0);
+  }
+  std::size_t start = static_cast<std::size_t>(in_a - a.begin());
+  while (start > 0 && (static_cast<unsigned char>(a[start]) & 0xC0) == 0x80) --start;
+  auto lead_a = static_cast<unsigned char>(a[start]);
+  auto lead_b = static_cast<unsigned char>(b[start]);
+  auto is_upper_bmp = [](unsigned char lead) { return lead == 0xEE || lead == 0xEF; };
+  if (lead_a >= 0xF0 && is_upper_bmp(lead_b)) return -1;
+  if (lead_b >= 0xF0 && is_upper_bmp(lead_a)) return 1;
+  return static_cast<unsigned char>(*in_a) < static_cast<unsigned char>(*in_b) ? -1 : 1;
+}
+
 bool holds(Comparison comparison, int order) {
   switch (comparison) {
     case Comparison::Equals:
@@ -52,10 +73,8 @@ bool compare(const ChoiceOperator& op, const json& variable, const json& value) 
   switch (op.family) {
     case Family::String:
       if (!variable.is_string() || !value.is_string()) return false;
-      {
-        int c = variable.get_ref<const std::string&>().compare(value.get_ref<const std::string&>());
-        return holds(op.comparison, c < 0 ? -1 : (c > 0 ? 1 : 0));
-      }
+      return holds(op.comparison, compare_strings(variable.get_ref<const std::string&>(),
+                                                  value.get_ref<const std::string&>()));
     case Family::Numeric:
       if (!variable.is_number() || !value.is_number()) return false;
       return holds(op.comparison, compare_numbers(variable, value));
