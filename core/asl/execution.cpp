@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/asl/compiled_data_flow.hpp"
+#include "core/asl/choice_compiled.hpp"
 #include "core/asl/data_flow.hpp"
 #include "core/asl/item_reader.hpp"
 #include "core/asl/timestamp.hpp"
@@ -329,7 +330,8 @@ void Execution::run_choice(std::uint32_t id) {
   bool plain = facts.plain_choice;
   json input = plain ? json() : effective_input(facts.data, frame.input, context_);
   const json& chosen_input = plain ? frame.input : input;
-  const json* rule = choose_rule(definition, chosen_input, context_);
+  const json* rule = facts.choice_program ? facts.choice_program->choose(chosen_input, context_)
+                                          : choose_rule(definition, chosen_input, context_);
   const State* target = choice_target(frame, rule);
   // The chosen rule's Assign, or the state's when the Default is taken (specification).
   assign(frame, rule ? *rule : definition, chosen_input);

@@ -5,6 +5,7 @@
 #include <initializer_list>
 
 #include "core/asl/compiled_data_flow.hpp"
+#include "core/asl/choice_compiled.hpp"
 
 namespace flowrun::asl {
 namespace {
@@ -108,6 +109,9 @@ void link_states(StateMachine& machine) {
       facts.terminal = state.end || type == StateType::Succeed;
       facts.identity = (type == StateType::Pass || type == StateType::Succeed) && !data_fields;
       facts.plain_choice = type == StateType::Choice && !data_fields;
+      if (type == StateType::Choice && !state.jsonata) {
+        facts.choice_program = std::make_shared<const ChoiceProgram>(state.definition);
+      }
     }
     for (StateMachine& branch : state.branches) link_states(branch);
     if (state.iterator) link_states(*state.iterator);

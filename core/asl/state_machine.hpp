@@ -70,6 +70,7 @@ struct Retrier {
 struct StateMachine;
 struct State;
 struct CompiledDataFlow;
+class ChoiceProgram;
 
 /// The JSONPath data-flow fields of a state, pointers into its `definition` (which never
 /// changes after loading); null when a field is absent, a null JSON value when it is null.
@@ -106,6 +107,8 @@ struct StateFacts {
   /// the `Default` one.
   std::vector<const State*> choice_next;
   const State* choice_default = nullptr;
+  /// A JSONPath Choice: its Choices compiled (null for other states and JSONata ones).
+  std::shared_ptr<const ChoiceProgram> choice_program;
   DataFields data;  ///< the JSONPath data fields of `definition`
   /// Evaluating the state may read the context object (`$$`), so it must be up to date.
   bool reads_context = true;
