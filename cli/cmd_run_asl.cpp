@@ -287,7 +287,7 @@ int run_asl_file(const AslRunRequest& request, const Definition& definition) {
     std::int64_t key = store->claim_run(new_run, 0, active);
     recorder = std::make_unique<SqliteExecutionRecorder>(store->db(), key, folder);
   } else {
-    recorder = std::make_unique<asl::MemoryRecorder>();
+    recorder = std::make_unique<asl::NullRecorder>();
   }
   AslExecution execution{*definition.machine, *input,  std::move(run), folder,
                          *recorder,           request, actions};

@@ -338,3 +338,28 @@ TEST_CASE("SIGTERM stops an ASL run, its Task processes, and records it cancelle
 }
 
 }  // namespace flowrun::test
+
+namespace flowrun::test {
+
+TEST_CASE("run --no-history runs an ASL machine, prints its summary and records nothing") {
+  TempDir dir;
+  std::string state = (dir.path() / "state").string();
+  auto machine = dir.write("m.asl.json", R"j({"StartAt": "Loop", "States": {
+    "Loop": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 1000,
+              "Next": "Done"}], "Default": "Loop"},
+    "Done": {"Type": "Succeed"}}})j");
+  ProcessResult run = run_flowrun({"run", machine.string(), "--input", R"({"n": 0})",
+                                   "--no-history", "--json", "--state-dir", state});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  nlohmann::json summary = nlohmann::json::parse(run.out);
+  CHECK(summary["status"] == "succeeded");
+  CHECK(summary["output"] == nlohmann::json{{"n", 1000}});
+  CHECK(summary["steps"].size() == 2001);
+  CHECK(summary["steps"].back()["id"] == "Done");
+  ProcessResult history = run_flowrun({"history", summary["run_id"], "--state-dir", state});
+  CHECK(history.exit_code != 0);
+}
+
+}  // namespace flowrun::test
