@@ -3,12 +3,12 @@
 #include <cstddef>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/jsonata/signature.hpp"
+#include "core/util/regex.hpp"
 
 // The expression tree, shaped as jsonata-js's parser leaves it after its post-parse pass:
 // location paths are flattened into Path nodes whose steps carry their predicates (stages),
@@ -73,11 +73,11 @@ struct Slot {
   int level = 1;
 };
 
-/// A compiled regular expression literal.
+/// A compiled regular expression literal (PCRE2, with JavaScript's syntax as far as it goes).
 struct RegexLiteral {
   std::string pattern;
   std::string flags;
-  std::regex compiled;
+  Regex compiled;
 };
 
 class Node {

@@ -4,11 +4,12 @@
 
 #include <array>
 #include <chrono>
-#include <regex>
+#include <stdexcept>
 #include <vector>
 
 #include "core/jsonata/errors.hpp"
 #include "core/jsonata/integer_words.hpp"
+#include "core/util/regex.hpp"
 
 namespace flowrun::jsonata {
 namespace {
@@ -209,44 +210,26 @@ std::string format_date_picture(std::int64_t millis, const std::string& picture,
   return out;
 }
 
-std::optional<std::int64_t> parse_date_picture(const std::string& text, const std::string& picture,
-                                               std::size_t position) {
-  // Builds one regular expression from the picture: numbers as digit runs, month names.
-  std::string pattern = "^";
-  std::vector<Marker> markers;
-  auto escape = [](const std::string& literal) {
-    std::string out;
-    for (char c : literal) {
-      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
-      out += c;
-    }
-    return out;
-  };
-  for (const auto& [literal, marker] : split_picture(picture, position)) {
-    pattern += escape(literal);
-    if (!marker) continue;
-    bool named = !marker->presentation.empty() &&
-                 (marker->presentation[0] == 'N' || marker->presentation[0] == 'n');
-    if (marker->component == 'Z') {
-      pattern += "(Z|[+-]\\d{2}:?\\d{2})";
-    } else if (named || marker->component == 'P') {
-      pattern += "([A-Za-z]+)";
-    } else {
-      std::size_t width = 0;
-      for (char c : marker->presentation)
-        width += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
-      pattern += width > 1 ? fmt::format("(\\d{{{}}})", width) : "(\\d+)";
-      if (marker->ordinal) pattern += "(?:st|nd|rd|th)";
-    }
-    markers.push_back(*marker);
+namespace {
+
+std::optional<RegexMatch> match_picture(const std::string& pattern, const std::string& text,
+                                        std::size_t position) {
+  try {
+    return Regex(pattern).match_whole(text);
+  } catch (const RegexSyntaxError&) {
+    return std::nullopt;  // only a picture that is not UTF-8 gets here, and no text matches it
+  } catch (const RegexMatchError& error) {
+    throw_error("U1002", position, {.value = "/" + pattern + "/: " + error.what()});
   }
-  std::smatch match;
-  if (!std::regex_match(text, match, std::regex(pattern + "$"))) return std::nullopt;
+}
+
+std::optional<std::int64_t> read_components(const std::vector<Marker>& markers,
+                                            const RegexMatch& match) {
   int year_value = 1970, month_value = 1, day_value = 1, offset = 0;
   long long hour = 0, minute = 0, second = 0, fraction = 0;
   bool pm = false, has_period = false;
   for (std::size_t i = 0; i < markers.size(); ++i) {
-    std::string value = match[static_cast<int>(i) + 1].str();
+    std::string value = match.groups[i].value_or("");
     bool digits = !value.empty() && std::isdigit(static_cast<unsigned char>(value[0]));
     switch (markers[i].component) {
       case 'Y':
@@ -303,6 +286,48 @@ std::optional<std::int64_t> parse_date_picture(const std::string& text, const st
   if (!date.ok()) return std::nullopt;
   std::int64_t millis = duration_cast<milliseconds>(sys_days(date).time_since_epoch()).count();
   return millis + ((hour * 60 + minute) * 60 + second) * 1000 + fraction - offset * 60000LL;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_date_picture(const std::string& text, const std::string& picture,
+                                               std::size_t position) {
+  // Builds one regular expression from the picture: numbers as digit runs, month names.
+  std::string pattern;
+  std::vector<Marker> markers;
+  auto escape = [](const std::string& literal) {
+    std::string out;
+    for (char c : literal) {
+      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+      out += c;
+    }
+    return out;
+  };
+  for (const auto& [literal, marker] : split_picture(picture, position)) {
+    pattern += escape(literal);
+    if (!marker) continue;
+    bool named = !marker->presentation.empty() &&
+                 (marker->presentation[0] == 'N' || marker->presentation[0] == 'n');
+    if (marker->component == 'Z') {
+      pattern += "(Z|[+-]\\d{2}:?\\d{2})";
+    } else if (named || marker->component == 'P') {
+      pattern += "([A-Za-z]+)";
+    } else {
+      std::size_t width = 0;
+      for (char c : marker->presentation)
+        width += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
+      pattern += width > 1 ? fmt::format("(\\d{{{}}})", width) : "(\\d+)";
+      if (marker->ordinal) pattern += "(?:st|nd|rd|th)";
+    }
+    markers.push_back(*marker);
+  }
+  std::optional<RegexMatch> match = match_picture(pattern, text, position);
+  if (!match) return std::nullopt;
+  try {
+    return read_components(markers, *match);
+  } catch (const std::out_of_range&) {
+    return std::nullopt;  // a number too long for any date
+  }
 }
 
 }  // namespace flowrun::jsonata

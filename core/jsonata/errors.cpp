@@ -13,7 +13,9 @@ struct Template {
 };
 
 // jsonata-js's catalog (src/jsonata.js, errorCodes), in its order; U1001 is jsonata 1.x's
-// stack-overflow code, kept for flowrun's depth guard.
+// stack-overflow code, kept for flowrun's depth guard. U1002 is flowrun's own: a regular
+// expression match that could not be decided, as it ran into PCRE2's backtracking limits
+// (jsonata-js has none) or the text is not UTF-8.
 constexpr Template kCatalog[] = {
     {"S0101", R"(String literal must be terminated by a matching quote)"},
     {"S0102", R"(Number out of range: {{token}})"},
@@ -146,6 +148,7 @@ constexpr Template kCatalog[] = {
     {"D3141", R"({{{message}}})"},
     {"U1001",
      R"(Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.)"},
+    {"U1002", R"(Regular expression {{{message}}})"},
 };
 
 const nlohmann::json* insert_named(const ErrorInserts& inserts, std::string_view name) {

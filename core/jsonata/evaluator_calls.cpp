@@ -208,7 +208,7 @@ Value Evaluator::apply_once(const Value& function, std::vector<Value> args, cons
       return apply(f.second, {first}, input, position, name);
     }
     case Function::Kind::Regex:
-      return call_regex(*f.regex, args.empty() ? Value() : args[0]);
+      return call_regex(*f.regex, args.empty() ? Value() : args[0], position);
     case Function::Kind::Transform:
       return apply_transform(f, args);
     case Function::Kind::Thunk:

@@ -80,7 +80,8 @@ class Function {
 };
 
 /// Calling a regex value directly: the first match in `subject` as an object
-/// {match, start, end, groups} (functions_regex.cpp), or undefined.
-Value call_regex(const RegexLiteral& regex, const Value& subject);
+/// {match, start, end, groups} (functions_regex.cpp), or undefined. Throws U1002 at
+/// `position` when matching runs into its resource limit.
+Value call_regex(const RegexLiteral& regex, const Value& subject, std::size_t position);
 
 }  // namespace flowrun::jsonata

@@ -2,12 +2,12 @@
 
 #include <chrono>
 #include <cmath>
-#include <regex>
 
 #include "core/jsonata/builtins.hpp"
 #include "core/jsonata/date_picture.hpp"
 #include "core/jsonata/errors.hpp"
 #include "core/jsonata/evaluator.hpp"
+#include "core/util/regex.hpp"
 
 // Date/time functions: $now, $millis, $fromMillis, $toMillis. Without a picture they read and
 // write ISO 8601 in UTC (`2026-11-26T10:00:00.000Z`), as jsonata-js does.
@@ -57,24 +57,27 @@ Value fn_from_millis(Call& call) {
 // ISO 8601 as jsonata-js accepts it: a date, optionally a time, fraction and zone. A time
 // without a zone is read as UTC (JavaScript would read it as local time).
 std::optional<std::int64_t> parse_iso(const std::string& text) {
-  static const std::regex kIso(
-      R"(^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, kIso)) return std::nullopt;
-  auto number = [&](int group, int fallback) {
-    return m[group].matched ? std::stoi(m[group].str()) : fallback;
+  static const Regex kIso(
+      R"((\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?)");
+  std::optional<RegexMatch> match = kIso.match_whole(text);
+  if (!match) return std::nullopt;
+  auto group = [&](std::size_t number) -> const std::optional<std::string>& {
+    return match->groups[number - 1];
+  };
+  auto number = [&](std::size_t index, int fallback) {
+    return group(index) ? std::stoi(*group(index)) : fallback;
   };
   year_month_day date{year(number(1, 1970)), month(static_cast<unsigned>(number(2, 1))),
                       day(static_cast<unsigned>(number(3, 1)))};
   if (!date.ok()) return std::nullopt;
   std::int64_t millis = duration_cast<milliseconds>(sys_days(date).time_since_epoch()).count();
   millis += (number(4, 0) * 3600LL + number(5, 0) * 60LL + number(6, 0)) * 1000LL;
-  if (m[7].matched) {
-    std::string fraction = (m[7].str() + "000").substr(0, 3);
+  if (group(7)) {
+    std::string fraction = (*group(7) + "000").substr(0, 3);
     millis += std::stoi(fraction);
   }
-  if (m[8].matched && m[8].str() != "Z") {
-    std::string zone = m[8].str();
+  if (group(8) && *group(8) != "Z") {
+    const std::string& zone = *group(8);
     int sign = zone[0] == '-' ? -1 : 1;
     std::string digits;
     for (char c : zone.substr(1)) {

@@ -1,11 +1,11 @@
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 
 #include "core/jsonata/builtins.hpp"
 #include "core/jsonata/errors.hpp"
 #include "core/jsonata/evaluator.hpp"
 #include "core/jsonata/stringify.hpp"
+#include "core/util/regex.hpp"
 
 // Numeric functions (docs.jsonata.org/numeric-functions).
 
@@ -18,13 +18,14 @@ Value fn_number(Call& call) {
   if (arg.is_number()) return arg;
   if (arg.is_boolean()) return Value::number(arg.data().get<bool>() ? 1 : 0);
   if (arg.is_string()) {
-    static const std::regex kDecimal("^-?[0-9]+(\\.[0-9]+)?([Ee][-+]?[0-9]+)?$");
-    static const std::regex kPrefixed("^(0[xX][0-9A-Fa-f]+)|(0[oO][0-7]+)|(0[bB][0-1]+)$");
+    // jsonata-js's two tests, the second with its unanchored alternatives as they are.
+    static const Regex kDecimal("-?[0-9]+(\\.[0-9]+)?([Ee][-+]?[0-9]+)?");
+    static const Regex kPrefixed("^(0[xX][0-9A-Fa-f]+)|(0[oO][0-7]+)|(0[bB][0-1]+)$");
     const std::string& text = arg.as_string();
-    if (std::regex_match(text, kDecimal)) {
+    if (kDecimal.match_whole(text)) {
       double value = std::strtod(text.c_str(), nullptr);
       if (std::isfinite(value)) return Value::number(value);
-    } else if (std::regex_search(text, kPrefixed) && text.size() > 2) {
+    } else if (kPrefixed.is_found_in(text) && text.size() > 2) {
       int base = text[1] == 'x' || text[1] == 'X' ? 16 : text[1] == 'o' || text[1] == 'O' ? 8 : 2;
       return Value::number(static_cast<double>(std::strtoull(text.c_str() + 2, nullptr, base)));
     }

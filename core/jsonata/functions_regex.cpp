@@ -7,43 +7,49 @@
 #include "core/jsonata/utf8.hpp"
 
 // $contains, $split, $replace and $match, with a string or a regular expression. Regexes are
-// std::regex ECMAScript over UTF-8 bytes: `.` matches one byte of a multi-byte character, and
-// lookbehind, named groups and the `s`/`u` flags are not available.
+// PCRE2 compiled as close to JavaScript as it allows (core/util/regex.hpp): `.` matches a
+// code point, lookbehind and named groups work; only the `i` and `m` flags exist, as in
+// jsonata-js. A match that runs into PCRE2's backtracking limits is error U1002.
 
 namespace flowrun::jsonata {
 namespace {
 
-struct RegexMatch {
-  std::size_t start = 0;  // bytes
-  std::size_t end = 0;
-  std::string text;
-  std::vector<std::string> groups;
-  std::vector<bool> matched;  // per group: false when it took no part in the match
-};
-
-std::vector<RegexMatch> find_matches(const RegexLiteral& regex, const std::string& subject,
-                                     std::size_t limit = std::string::npos) {
-  std::vector<RegexMatch> matches;
-  auto begin = std::sregex_iterator(subject.begin(), subject.end(), regex.compiled);
-  for (auto it = begin; it != std::sregex_iterator() && matches.size() < limit; ++it) {
-    const std::smatch& m = *it;
-    RegexMatch match;
-    match.start = static_cast<std::size_t>(m.position(0));
-    match.end = match.start + static_cast<std::size_t>(m.length(0));
-    match.text = m.str(0);
-    for (std::size_t g = 1; g < m.size(); ++g) {
-      match.groups.push_back(m.str(g));
-      match.matched.push_back(m[g].matched);
-    }
-    matches.push_back(std::move(match));
-  }
-  return matches;
+[[noreturn]] void throw_match_error(const RegexLiteral& regex, const RegexMatchError& error,
+                                    std::size_t position) {
+  throw_error("U1002", position,
+              {.value = "/" + regex.pattern + "/" + regex.flags + ": " + error.what()});
 }
 
-void reject_empty_match(const Call& call, const std::vector<RegexMatch>& matches) {
-  for (const RegexMatch& match : matches) {
-    if (match.text.empty()) call.fail("D1004");
+std::optional<RegexMatch> search(const RegexLiteral& regex, const std::string& subject,
+                                 std::size_t position) {
+  try {
+    return regex.compiled.search(subject);
+  } catch (const RegexMatchError& error) {
+    throw_match_error(regex, error, position);
   }
+}
+
+// Up to `limit` matches as jsonata-js iterates them: each search starts where the previous
+// match ended and none starts at the end of the string; an empty match after the first would
+// never progress and is D1004 (also when it is the one past the limit, as in jsonata-js).
+std::vector<RegexMatch> find_matches(const RegexLiteral& regex, const std::string& subject,
+                                     std::size_t position, std::size_t limit) {
+  std::vector<RegexMatch> matches;
+  if (limit == 0) return matches;
+  try {
+    RegexSearch search(regex.compiled, subject);
+    std::optional<RegexMatch> match = search.next(0);
+    while (match && matches.size() < limit) {
+      std::size_t end = match->end;
+      matches.push_back(std::move(*match));
+      match.reset();
+      if (end < subject.size()) match = search.next(end);
+      if (match && match->text.empty()) throw_error("D1004", position);
+    }
+  } catch (const RegexMatchError& error) {
+    throw_match_error(regex, error, position);
+  }
+  return matches;
 }
 
 bool is_regex(const Value& value) {
@@ -62,7 +68,7 @@ Value fn_contains(Call& call) {
   const std::string& str = call.arg(0).as_string();
   const Value& token = call.arg(1);
   if (is_regex(token))
-    return Value::boolean(!find_matches(*token.function().regex, str, 1).empty());
+    return Value::boolean(search(*token.function().regex, str, call.position).has_value());
   return Value::boolean(str.find(token.as_string()) != std::string::npos);
 }
 
@@ -78,8 +84,9 @@ Value fn_split(Call& call) {
   };
   const Value& separator = call.arg(1);
   if (is_regex(separator)) {
-    std::vector<RegexMatch> matches = find_matches(*separator.function().regex, str);
-    reject_empty_match(call, matches);
+    std::size_t max = limit < 0 ? std::string::npos : static_cast<std::size_t>(limit);
+    std::vector<RegexMatch> matches =
+        find_matches(*separator.function().regex, str, call.position, max);
     std::size_t at = 0;
     for (const RegexMatch& match : matches) {
       add(str.substr(at, match.start - at));
@@ -135,29 +142,47 @@ std::string expand_replacement(const std::string& replacement, const RegexMatch&
     if (group == 0) {
       out += match.text;
     } else if (group <= match.groups.size()) {
-      out += match.groups[group - 1];
+      out += match.groups[group - 1].value_or("");
     }
     i += number.size();
   }
   return out;
 }
 
-Value match_object(const RegexMatch& match, const std::string& subject, bool with_end) {
+// jsonata-js's offsets are JavaScript string indexes: UTF-16 units, two for a character
+// beyond U+FFFF. Matches come in order, so each count carries on from the previous one.
+class Utf16Offsets {
+ public:
+  explicit Utf16Offsets(const std::string& text) : text_(text) {}
+
+  std::int64_t at(std::size_t byte) {
+    if (byte < byte_) byte_ = units_ = 0;
+    for (; byte_ < byte && byte_ < text_.size(); ++byte_) {
+      auto c = static_cast<unsigned char>(text_[byte_]);
+      if ((c & 0xC0) != 0x80) units_ += c >= 0xF0 ? 2 : 1;
+    }
+    return static_cast<std::int64_t>(units_);
+  }
+
+ private:
+  const std::string& text_;
+  std::size_t byte_ = 0;
+  std::size_t units_ = 0;
+};
+
+Value match_object(const RegexMatch& match, Utf16Offsets& offsets, bool with_end) {
   json object = json::object();
   object["match"] = match.text;
-  auto start = static_cast<std::int64_t>(
-      count_code_points(std::string_view(subject).substr(0, match.start)));
   if (with_end) {
-    object["start"] = start;
-    object["end"] = start + static_cast<std::int64_t>(count_code_points(match.text));
+    object["start"] = offsets.at(match.start);
+    object["end"] = offsets.at(match.end);
   } else {
-    object["index"] = start;
+    object["index"] = offsets.at(match.start);
   }
   // A group that took no part is undefined in JavaScript: null in JSON.
   json groups = json::array();
-  for (std::size_t g = 0; g < match.groups.size(); ++g) {
-    groups.push_back(g < match.matched.size() && !match.matched[g] ? json()
-                                                                   : json(match.groups[g]));
+  for (const std::optional<std::string>& group : match.groups) {
+    groups.push_back(group ? json(*group) : json());
   }
   object["groups"] = std::move(groups);
   return Value::own(std::move(object));
@@ -173,25 +198,25 @@ Value fn_replace(Call& call) {
   std::size_t max = limit < 0 ? std::string::npos : static_cast<std::size_t>(limit);
   std::vector<RegexMatch> matches;
   if (is_regex(pattern)) {
-    matches = find_matches(*pattern.function().regex, str, max);
-    reject_empty_match(call, matches);
+    matches = find_matches(*pattern.function().regex, str, call.position, max);
   } else {
     const std::string& needle = pattern.as_string();
     for (std::size_t at = str.find(needle); at != std::string::npos && matches.size() < max;
          at = str.find(needle, at + needle.size())) {
-      matches.push_back({at, at + needle.size(), needle, {}, {}});
+      matches.push_back({at, at + needle.size(), needle, {}});
     }
   }
   std::string out;
   std::size_t at = 0;
+  Utf16Offsets offsets(str);
   for (const RegexMatch& match : matches) {
-    out += str.substr(at, match.start - at);
+    out.append(str, at, match.start - at);
     if (replacement.is_string()) {
       out += is_regex(pattern) ? expand_replacement(replacement.as_string(), match)
                                : replacement.as_string();
     } else {
-      Value replaced = call.evaluator.apply(replacement, {match_object(match, str, false)}, Value(),
-                                            call.position);
+      Value replaced = call.evaluator.apply(replacement, {match_object(match, offsets, false)},
+                                            Value(), call.position);
       if (!replaced.is_string()) call.fail("D3012", to_json_or_null(replaced));
       out += replaced.as_string();
     }
@@ -206,20 +231,22 @@ Value fn_match(Call& call) {
   const std::string& str = call.arg(0).as_string();
   double limit = optional_limit(call, 2, "D3040");
   std::size_t max = limit < 0 ? std::string::npos : static_cast<std::size_t>(limit);
-  std::vector<RegexMatch> matches = find_matches(*call.arg(1).function().regex, str, max);
-  reject_empty_match(call, matches);
+  std::vector<RegexMatch> matches =
+      find_matches(*call.arg(1).function().regex, str, call.position, max);
   std::vector<Value> results;
-  for (const RegexMatch& match : matches) results.push_back(match_object(match, str, false));
+  Utf16Offsets offsets(str);
+  for (const RegexMatch& match : matches) results.push_back(match_object(match, offsets, false));
   return make_sequence_value(std::move(results));
 }
 
 }  // namespace
 
-Value call_regex(const RegexLiteral& regex, const Value& subject) {
+Value call_regex(const RegexLiteral& regex, const Value& subject, std::size_t position) {
   if (!subject.is_string()) return Value();
-  std::vector<RegexMatch> matches = find_matches(regex, subject.as_string(), 1);
-  if (matches.empty()) return Value();
-  return match_object(matches[0], subject.as_string(), true);
+  std::optional<RegexMatch> match = search(regex, subject.as_string(), position);
+  if (!match) return Value();
+  Utf16Offsets offsets(subject.as_string());
+  return match_object(*match, offsets, true);
 }
 
 void add_regex_functions(BuiltinTable& table) {

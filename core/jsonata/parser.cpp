@@ -160,15 +160,13 @@ NodePtr Parser::nud(const Token& token) {
     }
     case TokenType::Regex: {
       NodePtr node = make(NodeType::Regex, token);
-      auto regex = std::make_shared<RegexLiteral>();
-      regex->pattern = token.text;
-      regex->flags = token.flags;
-      auto options = std::regex::ECMAScript;
-      if (token.flags.find('i') != std::string::npos) options |= std::regex::icase;
-      if (token.flags.find('m') != std::string::npos) options |= std::regex::multiline;
+      RegexOptions options{.ignore_case = token.flags.find('i') != std::string::npos,
+                           .multiline = token.flags.find('m') != std::string::npos};
+      std::shared_ptr<RegexLiteral> regex;
       try {
-        regex->compiled = std::regex(token.text, options);
-      } catch (const std::regex_error&) {
+        regex = std::make_shared<RegexLiteral>(
+            RegexLiteral{token.text, token.flags, Regex(token.text, options)});
+      } catch (const RegexSyntaxError&) {
         throw_error("S0302", token.position);
       }
       node->regex = std::move(regex);

@@ -1,10 +1,11 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <regex>
 
 #include "core/load/load_step.hpp"
 #include "core/load/load_workflow.hpp"
+#include "core/load/param_values.hpp"
+#include "core/util/regex.hpp"
 #include "core/util/text.hpp"
 
 namespace flowrun {
@@ -72,14 +73,15 @@ void check_default(FieldReader& r, const Node& value, const Param& param, std::s
     }
   }
   if (param.pattern && param.type == "string") {
-    try {
-      if (!std::regex_search(value.text, std::regex(*param.pattern))) {
-        r.error("bad-param", value,
-                fmt::format("default of {} '{}' does not match its pattern '{}'", noun, param.name,
-                            *param.pattern));
-      }
-    } catch (const std::regex_error&) {
-      // Reported where the pattern is read.
+    PatternCheck check = check_pattern(*param.pattern, value.text);
+    if (!check.failure.empty()) {
+      r.error("bad-param", value,
+              fmt::format("default of {} '{}' cannot be checked against its pattern '{}': {}", noun,
+                          param.name, *param.pattern, check.failure));
+    } else if (!check.matches) {
+      r.error("bad-param", value,
+              fmt::format("default of {} '{}' does not match its pattern '{}'", noun, param.name,
+                          *param.pattern));
     }
   }
   if (value.is_number()) {
@@ -119,12 +121,12 @@ void read_pattern(FieldReader& r, const Node& value, Param& param, std::string_v
     return;
   }
   try {
-    std::regex compiled(*text);
+    Regex compiled(*text);
     param.pattern = *text;
-  } catch (const std::regex_error&) {
-    r.error(
-        "bad-param", value,
-        fmt::format("'pattern' of {} '{}' is not a valid regular expression", noun, param.name));
+  } catch (const RegexSyntaxError& error) {
+    r.error("bad-param", value,
+            fmt::format("'pattern' of {} '{}' is not a valid regular expression", noun, param.name))
+        .note(fmt::format("PCRE2: {} at offset {} of the pattern", error.what(), error.offset()));
   }
 }
 

@@ -4,8 +4,8 @@
 
 #include <charconv>
 #include <cmath>
-#include <regex>
 
+#include "core/util/regex.hpp"
 #include "core/util/text.hpp"
 
 namespace flowrun {
@@ -94,13 +94,14 @@ void check_rules(const Param& param, const nlohmann::json& value, const std::str
     }
   }
   if (param.pattern && value.is_string()) {
-    try {
-      if (!std::regex_search(value.get<std::string>(), std::regex(*param.pattern))) {
-        errors.push_back(fmt::format("{} '{}' ({}): {} does not match the pattern '{}'", noun,
-                                     param.name, origin, shown(value), *param.pattern));
-      }
-    } catch (const std::regex_error&) {
-      // Reported when the workflow is loaded.
+    PatternCheck check = check_pattern(*param.pattern, value.get<std::string>());
+    if (!check.failure.empty()) {
+      errors.push_back(
+          fmt::format("{} '{}' ({}): {} cannot be checked against the pattern '{}': {}", noun,
+                      param.name, origin, shown(value), *param.pattern, check.failure));
+    } else if (!check.matches) {
+      errors.push_back(fmt::format("{} '{}' ({}): {} does not match the pattern '{}'", noun,
+                                   param.name, origin, shown(value), *param.pattern));
     }
   }
   if (value.is_number()) {
@@ -117,6 +118,16 @@ void check_rules(const Param& param, const nlohmann::json& value, const std::str
 }
 
 }  // namespace
+
+PatternCheck check_pattern(const std::string& pattern, const std::string& value) {
+  try {
+    return {.matches = Regex(pattern).is_found_in(value), .failure = {}};
+  } catch (const RegexSyntaxError&) {
+    return {};
+  } catch (const RegexMatchError& error) {
+    return {.matches = false, .failure = error.what()};
+  }
+}
 
 ResolvedParams resolve_params(const std::vector<Param>& declared,
                               const std::vector<ParamInput>& given, const ValueSyntax& syntax) {

@@ -38,6 +38,15 @@ struct ValueSyntax {
 ResolvedParams resolve_params(const std::vector<Param>& declared,
                               const std::vector<ParamInput>& given, const ValueSyntax& syntax = {});
 
+/// How a string value fares against a param's `pattern` (found anywhere in the value, as
+/// JSON Schema's `pattern`). A pattern that does not compile counts as matching: loading
+/// reports it.
+struct PatternCheck {
+  bool matches = true;
+  std::string failure;  ///< why matching could not decide (a resource limit); else empty
+};
+PatternCheck check_pattern(const std::string& pattern, const std::string& value);
+
 /// `NAME=VALUE` as given after `-p` (or an approval's `-i`), typed later by the declaration;
 /// nullopt when there is no `=` or no name before it.
 std::optional<ParamInput> text_input(const std::string& entry, const std::string& origin);

@@ -2,7 +2,8 @@
 
 #include <cmath>
 #include <limits>
-#include <regex>
+
+#include "core/util/regex.hpp"
 
 namespace flowrun {
 
@@ -21,15 +22,15 @@ bool is_one_of(const std::string& value, std::initializer_list<const char*> word
 }
 
 bool parse_integer(const std::string& text, std::int64_t& out) {
-  static const std::regex decimal("[-+]?[0-9]+");
-  static const std::regex octal("0o[0-7]+");
-  static const std::regex hex("0x[0-9a-fA-F]+");
+  static const Regex decimal("[-+]?[0-9]+");
+  static const Regex octal("0o[0-7]+");
+  static const Regex hex("0x[0-9a-fA-F]+");
   try {
-    if (std::regex_match(text, decimal)) {
+    if (decimal.match_whole(text)) {
       out = std::stoll(text);
-    } else if (std::regex_match(text, octal)) {
+    } else if (octal.match_whole(text)) {
       out = std::stoll(text.substr(2), nullptr, 8);
-    } else if (std::regex_match(text, hex)) {
+    } else if (hex.match_whole(text)) {
       out = std::stoll(text.substr(2), nullptr, 16);
     } else {
       return false;
@@ -41,14 +42,14 @@ bool parse_integer(const std::string& text, std::int64_t& out) {
 }
 
 bool parse_float(const std::string& text, double& out) {
-  static const std::regex number("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  static const Regex number("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
   if (is_one_of(text, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})) {
     out = std::numeric_limits<double>::infinity();
   } else if (is_one_of(text, {"-.inf", "-.Inf", "-.INF"})) {
     out = -std::numeric_limits<double>::infinity();
   } else if (is_one_of(text, {".nan", ".NaN", ".NAN"})) {
     out = std::numeric_limits<double>::quiet_NaN();
-  } else if (std::regex_match(text, number)) {
+  } else if (number.match_whole(text)) {
     out = std::strtod(text.c_str(), nullptr);
   } else {
     return false;
