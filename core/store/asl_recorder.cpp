@@ -37,30 +37,17 @@ void SqliteExecutionRecorder::execution_started(const RunState& state) {
 }
 
 void SqliteExecutionRecorder::event(asl::HistoryEvent&& event) {
-  const std::size_t start = batch_.size();
+  if (batch_.empty()) batch_at_ms_ = event.at_ms;
   append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.frame,
                        event.detail, event.state_is_plain);
-  event_appended(start, event.at_ms);
+  if (batch_.size() >= kBatchBytes) commit();
 }
 
 void SqliteExecutionRecorder::wrapped_event(const asl::HistoryEvent& event, std::string_view head,
                                             std::string_view body) {
-  const std::size_t start = batch_.size();
+  if (batch_.empty()) batch_at_ms_ = event.at_ms;
   append_batched_event(batch_, event.at_ms, event.type, event.state, event.attempt, event.frame,
                        head, body, event.state_is_plain);
-  event_appended(start, event.at_ms);
-}
-
-// The event at [start, batch_.size()) was appended: it starts a new row when the row being
-// filled would grow past kRowBytes with it.
-void SqliteExecutionRecorder::event_appended(std::size_t start, std::int64_t at_ms) {
-  if (start == row_.begin) {
-    row_.at_ms = at_ms;
-  } else if (batch_.size() - row_.begin > kRowBytes) {
-    row_.end = start;
-    rows_.push_back(row_);
-    row_ = Row{start, 0, at_ms};
-  }
   if (batch_.size() >= kBatchBytes) commit();
 }
 
@@ -90,14 +77,9 @@ void SqliteExecutionRecorder::commit() {
   last_commit_ns_ = monotonic_ns();
   if (batch_.empty() && attempts_.empty()) return;
   Transaction transaction(db_);
-  if (batch_.size() > row_.begin) {
-    row_.end = batch_.size();
-    rows_.push_back(row_);
-  }
-  const std::string_view text = batch_;
-  for (const Row& row : rows_) {
-    insert_event_.bind(1, run_key_).bind(2, row.at_ms).bind(3, kEventBatchType);
-    insert_event_.bind_unowned(4, text.substr(row.begin, row.end - row.begin));
+  if (!batch_.empty()) {
+    insert_event_.bind(1, run_key_).bind(2, batch_at_ms_).bind(3, kEventBatchType);
+    insert_event_.bind_unowned(4, batch_);
     insert_event_.run();
   }
   for (const AttemptWrite& write : attempts_) {
@@ -115,8 +97,6 @@ void SqliteExecutionRecorder::commit() {
   }
   transaction.commit();
   batch_.clear();
-  rows_.clear();
-  row_ = Row{};
   attempts_.clear();
 }
 

@@ -36,12 +36,6 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
   /// A batch this large is committed at once, whatever its age: a run of pure states never
   /// waits (so never flushes), and would keep all its events in memory until it ends.
   static constexpr std::size_t kBatchBytes = 1 << 20;
-  /// The events of a batch go into rows of about this many bytes (more when one event is
-  /// larger). `events` is a WITHOUT ROWID table, and each key comparison of an insert reads
-  /// the whole of a row that overflows its b-tree page: one row per batch made every insert
-  /// read megabytes back from the file, while rows this small are still in the page cache
-  /// and still few (one per ~250 events).
-  static constexpr std::size_t kRowBytes = 16384;
 
  private:
   struct AttemptWrite {
@@ -57,24 +51,18 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
     std::string log_path;
   };
 
-  // One EventBatch row of batch_: bytes [begin, end), its first event at at_ms.
-  struct Row {
-    std::size_t begin = 0;
-    std::size_t end = 0;
-    std::int64_t at_ms = 0;
-  };
-
   void commit();
-  void event_appended(std::size_t start, std::int64_t at_ms);
 
   Database& db_;
   std::int64_t run_key_;
   const RunFolder& folder_;
   int redrive_count_ = 0;
   std::int64_t last_commit_ns_ = 0;
-  std::string batch_;      // events since the last commit, row after row
-  std::vector<Row> rows_;  // the rows of batch_ before the one being filled
-  Row row_;                // the row being filled: [begin, batch_.size())
+  // The events since the last commit, one EventBatch row, and the time of its first event.
+  // A rowid table appends a row without reading others, so a batch of any size is one
+  // insert: its pages go to overflow chains, never through a b-tree page split.
+  std::string batch_;
+  std::int64_t batch_at_ms_ = 0;
   std::vector<AttemptWrite> attempts_;
   Statement insert_event_;
   Statement insert_attempt_;
