@@ -303,7 +303,7 @@ class Execution {
   ExecutionRecorder& recorder_;
   ExecutionObserver& observer_;
   RunState run_;
-  std::vector<StateRun> states_;
+  StateRuns states_;
   std::deque<Frame> frames_;
   std::vector<std::uint32_t> ready_;
   // Pure states (Pass, Choice ...) run back to back without the loop; after a slice of them

@@ -14,7 +14,7 @@
 namespace flowrun::asl {
 
 void Execution::resume_root(const ExecutionPosition& position) {
-  states_ = position.states;
+  states_.assign(position.states.begin(), position.states.end());
   for (const auto& [name, count] : position.invocations) invocations_[name] = count;
   context_["Execution"]["RedriveCount"] = position.redrive_count;
   if (position.redrive_count > 0) {

@@ -13,6 +13,7 @@
 #include "core/asl/state_machine.hpp"
 #include "core/engine/run_folder.hpp"
 #include "core/engine/run_state.hpp"
+#include "core/util/chunked_vector.hpp"
 #include "core/util/duration.hpp"
 
 // The ASL interpreter: runs a loaded state machine in one event loop on the calling thread,
@@ -65,6 +66,9 @@ struct StateRun {
   std::string cause;
 };
 
+/// The state executions of a run, in the order they started.
+using StateRuns = ChunkedVector<StateRun>;
+
 /// One Task attempt that starts or ends (for the attempts table and `flowrun logs`).
 struct TaskAttempt {
   std::size_t step = 0;  ///< index in the execution's state runs
@@ -98,7 +102,7 @@ class ExecutionRecorder {
                              std::string_view body);
   virtual void attempt_started(const TaskAttempt& attempt) = 0;
   virtual void attempt_finished(const TaskAttempt& attempt) = 0;
-  virtual void execution_finished(const RunState& state, const std::vector<StateRun>& states) = 0;
+  virtual void execution_finished(const RunState& state, const StateRuns& states) = 0;
   /// Writes what is buffered, or returns within how many ms it wants to be called (-1: none).
   virtual std::int64_t flush() { return -1; }
 };
@@ -112,7 +116,7 @@ class NullRecorder : public ExecutionRecorder {
   void wrapped_event(const HistoryEvent&, std::string_view, std::string_view) override {}
   void attempt_started(const TaskAttempt&) override {}
   void attempt_finished(const TaskAttempt&) override {}
-  void execution_finished(const RunState&, const std::vector<StateRun>&) override {}
+  void execution_finished(const RunState&, const StateRuns&) override {}
 };
 
 /// Keeps every event in memory (tests, benchmarks).
@@ -127,7 +131,7 @@ class MemoryRecorder : public ExecutionRecorder {
                      std::string_view body) override;
   void attempt_started(const TaskAttempt&) override {}
   void attempt_finished(const TaskAttempt&) override {}
-  void execution_finished(const RunState&, const std::vector<StateRun>&) override {}
+  void execution_finished(const RunState&, const StateRuns&) override {}
   std::vector<HistoryEvent> events;
 };
 
@@ -150,7 +154,7 @@ class ExecutionObserver {
 /// state execution in the order they started.
 struct ExecutionResult {
   RunState run;
-  std::vector<StateRun> states;
+  StateRuns states;
   /// A run that stopped `waiting` (ExecutionOptions::no_wait): the tokens it waits for.
   std::vector<WaitingTask> waiting;
 };

@@ -131,8 +131,8 @@ class StepWriter {
 
 }  // namespace
 
-void write_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states,
-                       const TextSink& sink, int redrive_count) {
+void write_asl_summary(const RunState& state, const asl::StateRuns& states, const TextSink& sink,
+                       int redrive_count) {
   std::string out;
   out.reserve(kFlushAt + 4096);
   append_run_head(out, state, "asl");
@@ -160,7 +160,7 @@ void write_asl_summary(const RunState& state, const std::vector<asl::StateRun>& 
   sink(out);
 }
 
-std::string render_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states,
+std::string render_asl_summary(const RunState& state, const asl::StateRuns& states,
                                int redrive_count) {
   std::string text;
   write_asl_summary(

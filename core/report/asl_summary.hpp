@@ -12,11 +12,11 @@ namespace flowrun {
 /// execution's output, `error`/`cause` its failure, `redrive_count` how often it was
 /// redriven, and `steps` every state execution in the order it started, with `type`, and
 /// `item_index` inside a Map. Streams in pieces.
-void write_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states,
-                       const TextSink& sink, int redrive_count = 0);
+void write_asl_summary(const RunState& state, const asl::StateRuns& states, const TextSink& sink,
+                       int redrive_count = 0);
 
 /// The same as one string.
-std::string render_asl_summary(const RunState& state, const std::vector<asl::StateRun>& states,
+std::string render_asl_summary(const RunState& state, const asl::StateRuns& states,
                                int redrive_count = 0);
 
 /// The state executions a summary lists (`steps`), for a run that continues; entries that

@@ -101,7 +101,7 @@ void SqliteExecutionRecorder::commit() {
 }
 
 void SqliteExecutionRecorder::execution_finished(const RunState& state,
-                                                 const std::vector<asl::StateRun>& states) {
+                                                 const asl::StateRuns& states) {
   commit();
   std::string failed_state;
   for (const asl::StateRun& run : states) {

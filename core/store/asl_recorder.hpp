@@ -29,7 +29,7 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
                      std::string_view body) override;
   void attempt_started(const asl::TaskAttempt& attempt) override;
   void attempt_finished(const asl::TaskAttempt& attempt) override;
-  void execution_finished(const RunState& state, const std::vector<asl::StateRun>& states) override;
+  void execution_finished(const RunState& state, const asl::StateRuns& states) override;
   std::int64_t flush() override;
 
   static constexpr std::int64_t kBatchMs = 20;

@@ -75,7 +75,7 @@ json recorded_steps(const std::string& state_dir, const std::string& id,
   std::vector<AttemptRow> attempts = store->attempts_of(run->key);
   std::vector<asl::StateRun> runs =
       asl::recorded_state_runs(machine, recorded_events(events), recorded_attempts(attempts));
-  return json::parse(render_asl_summary(RunState{}, runs))["steps"];
+  return json::parse(render_asl_summary(RunState{}, asl::StateRuns(runs)))["steps"];
 }
 
 // Everything but the times, which the history takes a moment after the interpreter.
