@@ -24,7 +24,7 @@ SqliteExecutionRecorder::SqliteExecutionRecorder(Database& db, std::int64_t run_
       finish_attempt_(db,
                       "UPDATE attempts SET status = ?5, exit_code = ?6, ended_ms = ?7 WHERE "
                       "run = ?1 AND idx = ?2 AND item_index = ?3 AND attempt = ?4") {
-  batch_.reserve(kBatchBytes + (1 << 16));
+  batch_.text.reserve(kBatchBytes + (1 << 16));
 }
 
 SqliteExecutionRecorder::~SqliteExecutionRecorder() { db_.rollback(); }
@@ -79,7 +79,7 @@ void SqliteExecutionRecorder::commit() {
   Transaction transaction(db_);
   if (!batch_.empty()) {
     insert_event_.bind(1, run_key_).bind(2, batch_at_ms_).bind(3, kEventBatchType);
-    insert_event_.bind_unowned(4, batch_);
+    insert_event_.bind_unowned(4, batch_.text);
     insert_event_.run();
   }
   for (const AttemptWrite& write : attempts_) {

@@ -7,6 +7,7 @@
 #include "core/asl/interpreter.hpp"
 #include "core/engine/run_folder.hpp"
 #include "core/store/database.hpp"
+#include "core/store/event_batch.hpp"
 
 namespace flowrun {
 
@@ -61,7 +62,7 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
   // The events since the last commit, one EventBatch row, and the time of its first event.
   // A rowid table appends a row without reading others, so a batch of any size is one
   // insert: its pages go to overflow chains, never through a b-tree page split.
-  std::string batch_;
+  EventBatch batch_;
   std::int64_t batch_at_ms_ = 0;
   std::vector<AttemptWrite> attempts_;
   Statement insert_event_;

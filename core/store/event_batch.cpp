@@ -26,46 +26,39 @@ std::int64_t to_int(std::string_view text) {
 // The line of an event up to its detail: `at_ms TAB type TAB "state" TAB attempt[@frame] TAB`.
 // Written into a buffer on the stack and appended at once: a Pass chain writes two lines per
 // state, and a dozen appends were most of their cost.
-void append_event_head(std::string& batch, std::int64_t at_ms, std::string_view type,
+void append_event_head(EventBatch& batch, std::int64_t at_ms, std::string_view type,
                        std::string_view state, int attempt, std::string_view frame,
                        bool state_is_plain) {
   constexpr std::size_t kRoom = 320;
   constexpr std::size_t kNumbers = 48;  // two numbers, four tabs, quotes and '@'
+  const bool same_ms = at_ms == batch.last_ms;
+  batch.last_ms = at_ms;
+  std::string& text = batch.text;
   if (type.size() + state.size() + frame.size() + kNumbers > kRoom ||
       (!state_is_plain && !is_plain_json_text(state))) {
     char number[24];
-    batch.append(number, std::to_chars(number, number + sizeof number, at_ms).ptr);
-    batch += '\t';
-    batch += type;
-    batch += '\t';
-    append_json_string(batch, state);
-    batch += '\t';
-    batch.append(number, std::to_chars(number, number + sizeof number, attempt).ptr);
+    if (!same_ms) text.append(number, std::to_chars(number, number + sizeof number, at_ms).ptr);
+    text += '\t';
+    text += type;
+    text += '\t';
+    append_json_string(text, state);
+    text += '\t';
+    text.append(number, std::to_chars(number, number + sizeof number, attempt).ptr);
     if (!frame.empty()) {
-      batch += '@';
-      batch += frame;
+      text += '@';
+      text += frame;
     }
-    batch += '\t';
+    text += '\t';
     return;
-  }
-  // Events come many to a millisecond: its digits are written once (per thread, as
-  // append_time keeps its last text).
-  thread_local std::int64_t last_ms = -1;
-  thread_local char last_digits[24];
-  thread_local std::size_t last_size = 0;
-  if (at_ms != last_ms) {
-    last_ms = at_ms;
-    last_size = static_cast<std::size_t>(
-        std::to_chars(last_digits, last_digits + sizeof last_digits, at_ms).ptr - last_digits);
   }
   char line[kRoom];
   char* at = line;
-  auto put = [&](std::string_view text) {
-    if (text.empty()) return;  // an empty view may have no data: memcpy must not see null
-    std::memcpy(at, text.data(), text.size());
-    at += text.size();
+  auto put = [&](std::string_view part) {
+    if (part.empty()) return;  // an empty view may have no data: memcpy must not see null
+    std::memcpy(at, part.data(), part.size());
+    at += part.size();
   };
-  put(std::string_view(last_digits, last_size));
+  if (!same_ms) at = std::to_chars(at, at + 24, at_ms).ptr;
   *at++ = '\t';
   put(type);
   *at++ = '\t';
@@ -79,36 +72,39 @@ void append_event_head(std::string& batch, std::int64_t at_ms, std::string_view 
     put(frame);
   }
   *at++ = '\t';
-  batch.append(line, static_cast<std::size_t>(at - line));
+  text.append(line, static_cast<std::size_t>(at - line));
 }
 
 }  // namespace
 
-void append_batched_event(std::string& batch, std::int64_t at_ms, std::string_view type,
+void append_batched_event(EventBatch& batch, std::int64_t at_ms, std::string_view type,
                           std::string_view state, int attempt, std::string_view frame,
                           std::string_view detail, bool state_is_plain) {
   append_event_head(batch, at_ms, type, state, attempt, frame, state_is_plain);
-  batch += detail;
-  batch += '\n';
+  batch.text += detail;
+  batch.text += '\n';
 }
 
-void append_batched_event(std::string& batch, std::int64_t at_ms, std::string_view type,
+void append_batched_event(EventBatch& batch, std::int64_t at_ms, std::string_view type,
                           std::string_view state, int attempt, std::string_view frame,
                           std::string_view detail_head, std::string_view detail_body,
                           bool state_is_plain) {
   append_event_head(batch, at_ms, type, state, attempt, frame, state_is_plain);
-  batch += detail_head;
-  batch += detail_body;
-  batch.append("}\n", 2);
+  batch.text += detail_head;
+  batch.text += detail_body;
+  batch.text.append("}\n", 2);
 }
 
 void expand_event_batch(std::string_view batch, std::vector<EventRow>& out) {
+  std::int64_t last_ms = 0;
   while (!batch.empty()) {
     std::size_t newline = batch.find('\n');
     std::string_view line = batch.substr(0, newline);
     batch.remove_prefix(newline == std::string_view::npos ? batch.size() : newline + 1);
     EventRow event;
-    event.at_ms = to_int(take_field(line));
+    std::string_view at_ms = take_field(line);
+    event.at_ms = at_ms.empty() ? last_ms : to_int(at_ms);
+    last_ms = event.at_ms;
     event.type = std::string(take_field(line));
     std::string_view state = take_field(line);
     std::string_view attempt = take_field(line);

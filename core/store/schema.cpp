@@ -131,6 +131,12 @@ INSERT INTO events_v5 (run, seq, at_ms, type, step_id, attempt, detail)
 DROP TABLE events;
 ALTER TABLE events_v5 RENAME TO events;
 )sql",
+    // 6: no table changes. An EventBatch row may leave an event's time out when it equals
+    // the line before's (event_batch.hpp); a flowrun of schema 5 would read those events as
+    // written in 1970, so it is told to use a newer flowrun instead.
+    R"sql(
+SELECT 1;
+)sql",
 };
 
 void check_not_newer(const Database& db, std::int64_t version) {

@@ -10,7 +10,7 @@ namespace flowrun {
 inline constexpr int kApplicationId = 0x466c526e;
 
 /// The schema version this build writes (`PRAGMA user_version`).
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 /// Refuses, with flowrun::Error and without touching it, a file at `path` that is not a
 /// flowrun history: not SQLite at all, another program's SQLite database, or one written by

@@ -228,7 +228,7 @@ void SqliteRecorder::event(std::string_view type, const std::string* step_id, in
 void SqliteRecorder::queue_event_batch() {
   if (event_batch_.empty()) return;
   queue(insert_event_, {run_key_, now_epoch_ms(), std::string(kEventBatchType), nullptr, nullptr,
-                        std::move(event_batch_)});
+                        std::move(event_batch_.text)});
   event_batch_.clear();
 }
 

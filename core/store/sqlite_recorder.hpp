@@ -13,6 +13,7 @@
 #include "core/engine/file_recorder.hpp"
 #include "core/engine/run_events.hpp"
 #include "core/store/database.hpp"
+#include "core/store/event_batch.hpp"
 
 namespace flowrun {
 
@@ -88,7 +89,7 @@ class SqliteRecorder : public RunRecorder {
   std::vector<Write> pending_;
   // Events since the last queued write, one line each (see event_batch.hpp): a run's
   // events cost a string append each rather than a row each.
-  std::string event_batch_;
+  EventBatch event_batch_;
   std::int64_t last_commit_ns_ = 0;
   // The writer thread and what it shares with the loop, under mutex_.
   std::thread writer_;

@@ -45,7 +45,8 @@ class ChunkedVector {
   T& emplace_back(Args&&... args) {
     if (size_ == chunks_.size() * kChunk) chunks_.push_back(std::make_unique<T[]>(kChunk));
     T& slot = (*this)[size_];
-    slot = T(std::forward<Args>(args)...);
+    // Slots are never reused (clear frees the chunks): an empty one is already T().
+    if constexpr (sizeof...(Args) > 0) slot = T(std::forward<Args>(args)...);
     ++size_;
     return slot;
   }
