@@ -5,13 +5,14 @@
 
 #include <algorithm>
 
-#include "core/asl/compiled_data_flow.hpp"
 #include "core/asl/choice_compiled.hpp"
+#include "core/asl/compiled_data_flow.hpp"
 #include "core/asl/data_flow.hpp"
 #include "core/asl/item_reader.hpp"
 #include "core/asl/timestamp.hpp"
 #include "core/asl/variables.hpp"
 #include "core/util/error.hpp"
+#include "core/util/json_text.hpp"
 
 namespace flowrun::asl {
 namespace {
@@ -71,9 +72,7 @@ std::string_view exited_event_name(StateType type) {
   return "StateExited";
 }
 
-std::string dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string dump(const json& value) { return compact_json(value); }
 
 std::string wrap_json(std::string_view head, std::string_view body) {
   std::string out;

@@ -142,7 +142,7 @@ bool Execution::try_catch(std::uint32_t id, const std::string& error, const std:
       end_frame(id, FrameStatus::Failed);
       return true;
     }
-    std::string text = output.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string text = dump(output);
     StateRun& step = states_[frame.step];
     step.error = error;
     step.cause = cause;
