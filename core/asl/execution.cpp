@@ -9,6 +9,7 @@
 #include "core/asl/compiled_data_flow.hpp"
 #include "core/asl/data_flow.hpp"
 #include "core/asl/item_reader.hpp"
+#include "core/asl/json_release.hpp"
 #include "core/asl/timestamp.hpp"
 #include "core/asl/variables.hpp"
 #include "core/util/error.hpp"
@@ -520,7 +521,7 @@ void Execution::move_to(std::uint32_t id, const State* next, json input, std::st
     return;
   }
   frame.state = next;
-  frame.input = std::move(input);
+  replace_json(frame.input, std::move(input));
   frame.input_text = std::move(text);
   frame.entered = false;
   frame.status = FrameStatus::Ready;
