@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/store/wal_checkpointer.hpp"
 #include "core/util/error.hpp"
 
 namespace flowrun {
@@ -45,7 +46,29 @@ Database::Database(const std::string& path) : path_(path) {
   sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+namespace {
+
+int on_wal_commit(void* checkpointer, sqlite3* db, const char* name, int pages) {
+  if (static_cast<WalCheckpointer*>(checkpointer)->log_grew(pages)) {
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace
+
+Database::~Database() {
+  if (checkpointer_) sqlite3_wal_hook(db_, nullptr, nullptr);
+  checkpointer_.reset();
+  sqlite3_close_v2(db_);
+}
+
+void Database::checkpoint_in_background() {
+  if (checkpointer_) return;
+  checkpointer_ = std::make_unique<WalCheckpointer>(path_);
+  // Replaces the hook that runs SQLite's automatic checkpoint.
+  sqlite3_wal_hook(db_, &on_wal_commit, checkpointer_.get());
+}
 
 void Database::fail(int code, std::string_view what) const {
   std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code);

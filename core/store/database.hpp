@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@ struct sqlite3_stmt;
 namespace flowrun {
 
 class Database;
+class WalCheckpointer;
 
 /// SQLite answered "database is locked" without waiting through the busy timeout: it does
 /// that when waiting could deadlock, e.g. while another connection turns a new history into
@@ -86,6 +88,10 @@ class Database {
   void rollback() noexcept;
   bool in_transaction() const;
 
+  /// From now on the write-ahead log is checkpointed by a WalCheckpointer thread rather
+  /// than inside this connection's commits.
+  void checkpoint_in_background();
+
   std::int64_t last_insert_rowid() const;
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
@@ -96,6 +102,7 @@ class Database {
  private:
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 /// Commits on `commit()`, rolls back if destroyed before (an exception went through).

@@ -94,6 +94,7 @@ std::unique_ptr<Database> open_database(const std::string& path) {
       // The WAL is kept between runs (see Database); after a checkpoint it is cut back to
       // this size rather than staying as large as the largest transaction made it.
       db->execute("PRAGMA journal_size_limit = 8388608");
+      db->checkpoint_in_background();
       return db;
     } catch (const DatabaseBusy&) {
       if (std::chrono::steady_clock::now() > until) throw;
