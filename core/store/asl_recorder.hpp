@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/asl/interpreter.hpp"
 #include "core/engine/run_folder.hpp"
+#include "core/store/asl_writer.hpp"
 #include "core/store/database.hpp"
 #include "core/store/event_batch.hpp"
 
@@ -14,9 +16,11 @@ namespace flowrun {
 /// Records an ASL execution in the SQLite history: the Step Functions events (name, state,
 /// attempt, JSON detail) in `events`, many to a row (event_batch.hpp), Task attempts in
 /// `attempts` (with their process group, so `cancel` can stop them), the run row at the end,
-/// and `summary.json` in the run folder. Changes are buffered in memory and committed in one
-/// transaction per kBatchMs at most, so a Pass chain costs no transaction per state. The
-/// run's row must exist (RunStore::claim_run). Throws flowrun::Error when the database fails.
+/// and `summary.json` in the run folder. Changes are buffered in memory and handed to a
+/// writer thread (AslHistoryWriter) every kBatchMs at most, which commits each hand-over
+/// in one transaction: a Pass chain costs no transaction per state, and the execution does
+/// not wait for the commits. The run's row must exist (RunStore::claim_run). Throws
+/// flowrun::Error when the database fails.
 class SqliteExecutionRecorder : public asl::ExecutionRecorder {
  public:
   /// `redrive_count` is written into summary.json.
@@ -34,40 +38,25 @@ class SqliteExecutionRecorder : public asl::ExecutionRecorder {
   std::int64_t flush() override;
 
   static constexpr std::int64_t kBatchMs = 20;
-  /// A batch this large is committed at once, whatever its age: a run of pure states never
-  /// waits (so never flushes), and would keep all its events in memory until it ends.
+  /// A batch this large is handed over at once, whatever its age: a run of pure states
+  /// never waits (so never flushes), and would keep all its events in memory until it ends.
   static constexpr std::size_t kBatchBytes = 1 << 20;
 
  private:
-  struct AttemptWrite {
-    bool finished = false;
-    std::int64_t step = 0;
-    std::int64_t item_index = -1;
-    std::int64_t attempt = 0;
-    std::string state;
-    std::string status;
-    std::int64_t exit_code = -1;
-    std::int64_t at_ms = 0;
-    std::int64_t pgid = 0;
-    std::string log_path;
-  };
-
-  void commit();
+  /// Hands the changes so far to the writer; with `ending`, the run's final row too.
+  void hand_over(std::optional<AslChanges::Ending> ending = std::nullopt);
+  void attempt(bool finished, const asl::TaskAttempt& attempt, std::string status);
 
   Database& db_;
   std::int64_t run_key_;
   const RunFolder& folder_;
   int redrive_count_ = 0;
-  std::int64_t last_commit_ns_ = 0;
-  // The events since the last commit, one EventBatch row, and the time of its first event.
-  // A rowid table appends a row without reading others, so a batch of any size is one
-  // insert: its pages go to overflow chains, never through a b-tree page split.
+  std::int64_t last_hand_over_ns_ = 0;
+  // The events since the last hand-over, and the time of the first of them.
   EventBatch batch_;
   std::int64_t batch_at_ms_ = 0;
-  std::vector<AttemptWrite> attempts_;
-  Statement insert_event_;
-  Statement insert_attempt_;
-  Statement finish_attempt_;
+  std::vector<AslChanges::Attempt> attempts_;
+  AslHistoryWriter writer_;
 };
 
 }  // namespace flowrun
