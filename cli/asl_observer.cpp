@@ -20,8 +20,8 @@ void AslObserver::state_finished(const asl::StateRun& run) {
   if (run.started_ms && run.ended_ms) {
     pending_ += fmt::format(" in {}", format_elapsed(run.ended_ms - run.started_ms));
   }
-  if (!run.error.empty()) pending_ += ": " + run.error;
-  if (!run.cause.empty()) pending_ += ": " + run.cause;
+  if (!run.error.empty()) pending_ += ": " + run.error.str();
+  if (!run.cause.empty()) pending_ += ": " + run.cause.str();
   pending_ += '\n';
 }
 

@@ -15,6 +15,7 @@
 #include "core/engine/run_state.hpp"
 #include "core/util/chunked_vector.hpp"
 #include "core/util/duration.hpp"
+#include "core/util/sparse_text.hpp"
 
 // The ASL interpreter: runs a loaded state machine in one event loop on the calling thread,
 // Task states as local processes (bindings) or mocked answers, with the history named as
@@ -61,9 +62,9 @@ struct StateRun {
   int exit_code = -1;  ///< of the last process; -1 when none ran
   std::int64_t started_ms = 0;
   std::int64_t ended_ms = 0;
-  std::string log_path;  ///< of the last attempt; empty when none
-  std::string error;
-  std::string cause;
+  SparseText log_path;  ///< of the last attempt; empty when none
+  SparseText error;
+  SparseText cause;
 };
 
 /// The state executions of a run, in the order they started.

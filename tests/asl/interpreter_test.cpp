@@ -100,7 +100,7 @@ TEST_CASE("a Task runs its bound command and records scheduled, started and succ
                                                          "ExecutionSucceeded"});
   REQUIRE(result.states.size() == 1);
   CHECK(result.states[0].exit_code == 0);
-  CHECK(read_text(result.states[0].log_path).find("\"step\"") != std::string::npos);
+  CHECK(read_text(result.states[0].log_path.str()).find("\"step\"") != std::string::npos);
 }
 
 TEST_CASE("a Task timeout stops the action's whole process group") {
