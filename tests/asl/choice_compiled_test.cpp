@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/validate/load_definition.hpp"
+#include "support/asl_failure.hpp"
 
 // Choice rules compiled once: the interpreter's form of a Choice state. The whole-execution
 // cases of tests/asl/executions and tests/asl/cases run them too; these check what only
@@ -16,16 +17,6 @@ namespace flowrun::asl {
 namespace {
 
 using nlohmann::json;
-
-// The States.* error and the cause `action` throws, or two empty strings.
-std::pair<std::string, std::string> failure_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const AslError& error) {
-    return {error.error(), error.cause()};
-  }
-  return {};
-}
 
 json nested_nots(int depth) {
   json rule = {{"Variable", "$.v"}, {"NumericEquals", 1}};
@@ -43,7 +34,7 @@ TEST_CASE("a malformed Choice rule compiles, and fails only when it is evaluated
   json rule = R"({"Or": [{"Variable": "$.v", "NumericEquals": 1}, {"And": []}]})"_json;
   CompiledRule compiled = compile_choice_rule(rule);
   CHECK(evaluate_compiled_rule(compiled, json{{"v", 1}}, json::object()));
-  CHECK(failure_of([&] {
+  CHECK(test::asl_failure_of([&] {
           evaluate_compiled_rule(compiled, json{{"v", 2}}, json::object());
         }) == std::pair<std::string, std::string>{"States.Runtime",
                                                   "'And' needs a non-empty array of rules"});
@@ -53,14 +44,14 @@ TEST_CASE("a bad operand is reported after the Variable is looked up, as walking
   CompiledRule compiled =
       compile_choice_rule(R"({"Variable": "$.v", "NumericEqualsPath": 5})"_json);
   SUBCASE("a Variable that selects nothing comes first") {
-    CHECK(failure_of([&] {
+    CHECK(test::asl_failure_of([&] {
             evaluate_compiled_rule(compiled, json::object(), json::object());
           }).second ==
           "Invalid path '$.v': the Choice rule's Variable does not match anything "
           "in the input");
   }
   SUBCASE("then the operand") {
-    CHECK(failure_of([&] {
+    CHECK(test::asl_failure_of([&] {
             evaluate_compiled_rule(compiled, json{{"v", 5}}, json::object());
           }).second == "NumericEqualsPath needs a path");
   }
@@ -69,7 +60,7 @@ TEST_CASE("a bad operand is reported after the Variable is looked up, as walking
 TEST_CASE("an operand path that does not parse fails as select_path reports it") {
   CompiledRule compiled =
       compile_choice_rule(R"({"Variable": "$.v", "StringEqualsPath": "$.["})"_json);
-  auto [error, cause] = failure_of([&] {
+  auto [error, cause] = test::asl_failure_of([&] {
     evaluate_compiled_rule(compiled, json{{"v", "x"}}, json::object());
   });
   CHECK(error == "States.Runtime");
@@ -81,7 +72,7 @@ TEST_CASE("Choice rules nested deeper than 256 levels fail instead of exhausting
   CHECK(evaluate_compiled_rule(compile_choice_rule(nested_nots(256)), json{{"v", 1}},
                                json::object()));
   CompiledRule deep = compile_choice_rule(nested_nots(10000));
-  CHECK(failure_of([&] {
+  CHECK(test::asl_failure_of([&] {
           evaluate_compiled_rule(deep, json{{"v", 1}}, json::object());
         }) == std::pair<std::string, std::string>{"States.Runtime",
                                                   "Choice rules are nested too deeply"});
@@ -96,7 +87,7 @@ TEST_CASE("a compiled Choice state gives the matching rule of its definition, or
   CHECK(program.choose(json{{"n", 1}}, json::object()) == &state["Choices"][1]);
   CHECK(program.choose(json{{"n", 0}}, json::object()) == nullptr);
   state.erase("Default");
-  CHECK(failure_of([&] {
+  CHECK(test::asl_failure_of([&] {
           ChoiceProgram(state).choose(json{{"n", 0}}, json::object());
         }).first == "States.NoChoiceMatched");
 }

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "core/asl/compiled_data_flow.hpp"
+#include "support/asl_failure.hpp"
 
 using nlohmann::json;
 using namespace flowrun::asl;
@@ -13,20 +14,10 @@ namespace {
 
 const json kContext = {{"State", {{"Name", "S"}, {"RetryCount", 1}}}};
 
-// The error and cause `action` throws, or two empty strings.
-std::pair<std::string, std::string> failure_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const AslError& error) {
-    return {error.error(), error.cause()};
-  }
-  return {};
-}
-
 std::pair<std::string, std::string> template_failure(const json& payload_template,
                                                      const json& input = json::object()) {
   CompiledTemplate compiled(payload_template);  // compiling never throws
-  return failure_of([&] { compiled.evaluate(input, kContext); });
+  return flowrun::test::asl_failure_of([&] { compiled.evaluate(input, kContext); });
 }
 
 json nested_objects(int levels) {
@@ -96,7 +87,7 @@ TEST_CASE("a template nested deeper than 512 levels fails with States.Runtime wh
   CHECK(template_failure(nested_objects(513)) ==
         std::pair<std::string, std::string>{"States.Runtime",
                                             "the payload template is nested too deeply"});
-  CHECK(failure_of([] {
+  CHECK(flowrun::test::asl_failure_of([] {
           evaluate_payload_template(nested_objects(513), json::object(), kContext);
         }).first == "States.Runtime");
 }
@@ -113,17 +104,17 @@ TEST_CASE("a compiled template records whether it reads the context object") {
 
 TEST_CASE("a state's path fields keep their errors until they are used") {
   // Compiled by DataFields::of, which never throws; the error comes with the evaluation.
-  CHECK(failure_of([] {
+  CHECK(flowrun::test::asl_failure_of([] {
           effective_input(json{{"InputPath", 5}}, json::object(), kContext);
         }) == std::pair<std::string, std::string>{"States.Runtime",
                                                   "'InputPath' must be a string path or null"});
-  CHECK(failure_of([] {
+  CHECK(flowrun::test::asl_failure_of([] {
           effective_input(json{{"InputPath", "$.a["}}, json::object(), kContext);
         }).first == "States.Runtime");
-  CHECK(failure_of([] {
+  CHECK(flowrun::test::asl_failure_of([] {
           state_output(json{{"ResultPath", "$.a["}}, json::object(), json(1), kContext);
         }).first == "States.ResultPathMatchFailure");
-  CHECK(failure_of([] {
+  CHECK(flowrun::test::asl_failure_of([] {
           state_output(json{{"OutputPath", "$.missing"}}, json::object(), json(1), kContext);
         }) == std::pair<std::string, std::string>{
                   "States.Runtime", "the path '$.missing' does not match anything in the input"});
