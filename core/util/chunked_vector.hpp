@@ -58,8 +58,6 @@ class ChunkedVector {
     size_ = 0;
   }
 
-  std::vector<T> to_vector() const { return std::vector<T>(begin(), end()); }
-
   template <bool kConst>
   class Iterator {
    public:

@@ -32,7 +32,7 @@ TEST_CASE("chunked vector: copies and assignment from a std::vector are deep") {
   std::vector<std::string> source = {"a", "b", "c", "d", "e"};
   ChunkedVector<std::string, 2> items(source);
   REQUIRE(items.size() == 5);
-  CHECK(items.to_vector() == source);
+  CHECK(std::vector<std::string>(items.begin(), items.end()) == source);
   ChunkedVector<std::string, 2> copy = items;
   copy[0] = "changed";
   CHECK(items[0] == "a");
